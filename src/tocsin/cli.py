@@ -1,0 +1,339 @@
+"""The ``tocsin`` command: a thin shell over the library (``tocsin.pipeline``, ``tocsin.store``)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from tocsin.config import Settings, load_settings
+from tocsin.errors import TocsinError
+from tocsin.models import Document, Kind
+from tocsin.pipeline import Hints, ItemResult, Pipeline
+from tocsin.store import Store, open_store
+
+app = typer.Typer(
+    help="Tocsin: risk intelligence from open sources.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+docs_app = typer.Typer(help="Browse ingested documents.", no_args_is_help=True)
+app.add_typer(docs_app, name="docs")
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+@dataclass
+class Context:
+    config: Path | None
+    overrides: dict[str, Any]
+
+    def settings(self, **more: Any) -> Settings:
+        return load_settings(config_file=self.config, overrides={**self.overrides, **more})
+
+    def store(self, settings: Settings | None = None) -> Store:
+        return open_store((settings or self.settings()).db)
+
+
+@app.callback()
+def _main(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None, typer.Option("--db", help="Database: a SQLite path or SQLAlchemy URL.")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Settings file (default ./tocsin.toml).")
+    ] = None,
+) -> None:
+    ctx.obj = Context(config=config, overrides={"db": db})
+
+
+def _summary(counts: Counter[str]) -> str:
+    order = ("new", "near-copy", "updated", "duplicate", "failed")
+    return ", ".join(f"{counts[k]} {k}" for k in order if counts[k]) or "nothing to ingest"
+
+
+def _run_ingest(
+    pipeline: Pipeline, sources: Iterable[str], *, hints: Hints, as_json: bool
+) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    show_progress = not as_json and err.is_terminal
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not show_progress,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("ingesting", total=None)
+        for result in pipeline.ingest(sources, hints=hints):
+            counts[result.status] += 1
+            progress.update(task, description=f"ingesting: {_summary(counts)}")
+            _report(result, as_json=as_json)
+    return counts
+
+
+def _report(result: ItemResult, *, as_json: bool) -> None:
+    if as_json:
+        out.print(json.dumps(result.as_dict(), ensure_ascii=False), markup=False)
+    elif result.status == "failed":
+        err.print(f"[red]error[/red] {result.error}", markup=True, highlight=False)
+    else:
+        extra = f" (copy of {result.duplicate_of})" if result.duplicate_of else ""
+        comments = f", {result.comments} comments" if result.comments else ""
+        out.print(
+            f"{result.status:>9}  {result.doc_id}  [{result.language or '?'}{comments}]  "
+            f"{result.title or result.origin}{extra}",
+            markup=False,
+        )
+
+
+@app.command()
+def ingest(
+    ctx: typer.Context,
+    sources: Annotated[
+        list[str], typer.Argument(help="URLs, feeds, files, folders, or - for stdin.")
+    ],
+    kind: Annotated[
+        Kind | None, typer.Option(help="Kind of material, for every source given.")
+    ] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Outlet name to record.")] = None,
+    sources_file: Annotated[
+        Path | None, typer.Option("--sources", help="TOML registry of outlets and their kinds.")
+    ] = None,
+    allow_private: Annotated[
+        bool, typer.Option(help="Allow fetching from private, loopback and link-local addresses.")
+    ] = False,
+    max_bytes: Annotated[int | None, typer.Option(help="Largest page or file read, bytes.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Ingest pages, feeds, files and folders; one line per document."""
+    context: Context = ctx.obj
+    settings = context.settings(
+        allow_private=allow_private or None,
+        max_bytes=max_bytes,
+        sources_file=str(sources_file) if sources_file else None,
+    )
+    pipeline = Pipeline(context.store(settings), settings)
+    try:
+        counts = _run_ingest(
+            pipeline, sources, hints=Hints(kind=kind, source=source), as_json=as_json
+        )
+    finally:
+        pipeline.close()
+    if not as_json:
+        err.print(_summary(counts), markup=False)
+    if counts["failed"]:
+        raise typer.Exit(1)
+
+
+@app.command()
+def watch(
+    ctx: typer.Context,
+    config_file: Annotated[Path, typer.Argument(help="TOML file listing [[feed]] entries.")],
+    once: Annotated[bool, typer.Option(help="Poll every feed once, then stop.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Poll the feeds of CONFIG at their intervals until Ctrl-C."""
+    from tocsin.watch import load_watch_config, run_watch
+
+    context: Context = ctx.obj
+    settings = context.settings()
+    feeds = load_watch_config(config_file)
+    pipeline = Pipeline(context.store(settings), settings)
+    try:
+        run_watch(
+            pipeline,
+            feeds,
+            once=once,
+            on_result=lambda r: _report(r, as_json=as_json),
+            on_error=lambda msg: err.print(f"[yellow]warning[/yellow] {msg}", highlight=False),
+        )
+    except KeyboardInterrupt:
+        err.print("stopped", markup=False)
+    finally:
+        pipeline.close()
+
+
+def _document_json(doc: Document) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "url": doc.url,
+        "origin": doc.origin,
+        "source": {"id": doc.source.id, "name": doc.source.name, "domain": doc.source.domain},
+        "kind": doc.kind.value,
+        "author": doc.author,
+        "published": doc.published.isoformat() if doc.published else None,
+        "published_precision": doc.published_precision,
+        "language": doc.language,
+        "duplicate_of": doc.duplicate_of,
+        "content_hash": doc.content_hash,
+        "fetched_at": doc.fetched_at.isoformat(),
+        "text": doc.text,
+        "comments": [
+            {
+                "id": c.id,
+                "parent_id": c.parent_id,
+                "author": c.author,
+                "posted": c.posted.isoformat() if c.posted else None,
+                "language": c.language,
+                "text": c.text,
+            }
+            for c in doc.comments
+        ],
+    }
+
+
+@docs_app.command("list")
+def docs_list(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option(help="How many.")] = 50,
+    offset: Annotated[int, typer.Option(help="Skip this many.")] = 0,
+    lang: Annotated[str | None, typer.Option(help="Only this language (fr, en, ar...).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Documents, newest first."""
+    rows = ctx.obj.store().list_documents(limit=limit, offset=offset, language=lang)
+    if as_json:
+        for r in rows:
+            item = {k: getattr(r, k) for k in r.__slots__}
+            item["published"] = r.published.isoformat() if r.published else None
+            out.print(json.dumps(item, ensure_ascii=False), markup=False)
+        return
+    table = Table("id", "published", "lang", "kind", "source", "title", "comments", "copy of")
+    for r in rows:
+        when = r.published.date().isoformat() if r.published else "—"
+        if r.published and r.published_precision and r.published_precision != "day":
+            when = when[: 7 if r.published_precision == "month" else 4]
+        table.add_row(
+            r.id,
+            when,
+            r.language or "?",
+            r.kind,
+            r.source,
+            (r.title or r.origin)[:70],
+            str(r.comments),
+            r.duplicate_of or "",
+        )
+    out.print(table)
+
+
+@docs_app.command("show")
+def docs_show(
+    ctx: typer.Context,
+    doc_id: Annotated[str, typer.Argument(help="Document id (from docs list).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """One document: metadata, text and the comment thread as a tree."""
+    doc = ctx.obj.store().get_document(doc_id)
+    if doc is None:
+        raise TocsinError(f"{doc_id}: no such document; list them with `tocsin docs list`")
+    if as_json:
+        out.print(json.dumps(_document_json(doc), ensure_ascii=False, indent=2), markup=False)
+        return
+    print_document(doc)
+
+
+def print_document(doc: Document) -> None:
+    meta = [
+        ("source", f"{doc.source.name} ({doc.kind.value})"),
+        ("url", doc.url or doc.origin),
+        ("author", doc.author or "—"),
+        (
+            "published",
+            f"{doc.published.isoformat()} ({doc.published_precision})"
+            if doc.published
+            else "unknown",
+        ),
+        ("language", doc.language or "unknown"),
+    ]
+    if doc.duplicate_of:
+        meta.append(("copy of", doc.duplicate_of))
+    out.print(doc.title or doc.id, style="bold", markup=False)
+    for key, value in meta:
+        out.print(f"  {key:<10} {value}", markup=False)
+    out.print()
+    out.print(doc.text, markup=False)
+    if not doc.comments:
+        return
+    out.print()
+    tree = Tree(f"{len(doc.comments)} comments", highlight=False)
+    nodes: dict[str, Tree] = {}
+    for c in doc.comments:
+        when = c.posted.strftime("%Y-%m-%d %H:%M") if c.posted else "no date"
+        label = f"{c.author or 'anonymous'} · {when} · {c.language or '?'}\n{c.text}"
+        parent = nodes.get(c.parent_id or "", tree)
+        # rich markup must never interpret what strangers wrote
+        nodes[c.id] = parent.add(Text(label))
+    out.print(tree)
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    fresh: Annotated[bool, typer.Option(help="Start from an empty database.")] = True,
+) -> None:
+    """Ingest the bundled demo corpus and show what Tocsin found."""
+    from tocsin.demo import corpus_files, corpus_path, demo_summary
+
+    context: Context = ctx.obj
+    corpus = corpus_path()
+    settings = context.settings(sources_file=str(corpus / "sources.toml"))
+    url = settings.db if "://" in settings.db else f"sqlite:///{settings.db}"
+    if fresh and url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        for extra in ("", "-wal", "-shm"):
+            Path(f"{path}{extra}").unlink(missing_ok=True)
+    store = context.store(settings)
+    pipeline = Pipeline(store, settings)
+    out.print(f"Ingesting the demo corpus from {corpus}", markup=False)
+    counts = _run_ingest(pipeline, [str(p) for p in corpus_files()], hints=Hints(), as_json=False)
+    out.print(f"\n{_summary(counts)}\n", markup=False)
+    demo_summary(store, out)
+    if counts["failed"]:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Entry point: user errors are one line on stderr, never a traceback."""
+    try:
+        code = app(standalone_mode=False)
+    except TocsinError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err.print("aborted", markup=False)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        err.print("interrupted", markup=False)
+        sys.exit(130)
+    except Exception as exc:  # click usage errors and the like
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

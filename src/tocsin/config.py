@@ -1,0 +1,103 @@
+"""Settings: defaults, then a ``tocsin.toml``, then ``TOCSIN_*`` environment variables,
+then CLI flags (the CLI passes them to :func:`load_settings` as overrides).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from tocsin.errors import ConfigError
+
+DEFAULT_DB = "sqlite:///tocsin.db"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    db: str = DEFAULT_DB
+    # Languages the detector may answer (ISO 639-1); others come out as the closest of these
+    # or as unknown. Kept small on purpose: accuracy on short comments drops with every extra.
+    languages: tuple[str, ...] = ("fr", "en", "ar")
+    # Jaccard similarity of word 3-shingles above which a document is a near-copy.
+    near_duplicate_threshold: float = 0.7
+    # A page whose main text has fewer words than this is not an article.
+    min_words: int = 25
+    # Fetch limits (see ingest/fetch.py).
+    max_bytes: int = 10_000_000
+    connect_timeout: float = 5.0
+    read_timeout: float = 20.0
+    min_interval: float = 1.0
+    retries: int = 2
+    allow_private: bool = False
+    respect_robots: bool = True
+    # Where outlet names, domains and kinds are registered (user-editable TOML).
+    sources_file: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+_ENV_PREFIX = "TOCSIN_"
+
+
+def _coerce(name: str, value: Any, default: Any) -> Any:
+    """Turn a TOML or environment value into the type of the default."""
+    try:
+        if isinstance(default, bool):
+            if isinstance(value, str):
+                return value.strip().lower() in {"1", "true", "yes", "on"}
+            return bool(value)
+        if isinstance(default, int):
+            return int(value)
+        if isinstance(default, float):
+            return float(value)
+        if isinstance(default, tuple):
+            if isinstance(value, str):
+                return tuple(v.strip() for v in value.split(",") if v.strip())
+            return tuple(str(v) for v in value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(
+            f"setting {name}={value!r}: {exc}; give a {type(default).__name__}"
+        ) from exc
+    if isinstance(default, str):
+        return str(value)
+    return value
+
+
+def load_settings(
+    *, config_file: str | Path | None = None, overrides: dict[str, Any] | None = None
+) -> Settings:
+    """Build the settings from the file (if any), the environment and explicit overrides."""
+    base = Settings()
+    known = {f.name: getattr(base, f.name) for f in fields(Settings) if f.name != "extra"}
+    values: dict[str, Any] = {}
+    path = Path(config_file) if config_file else Path("tocsin.toml")
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read settings ({exc}); fix the TOML syntax") from exc
+        section = data.get("tocsin", data)
+        for key, value in section.items():
+            if key in known:
+                values[key] = _coerce(key, value, known[key])
+    elif config_file:
+        raise ConfigError(f"{path}: no such settings file; check the path")
+    for key, default in known.items():
+        env = os.environ.get(_ENV_PREFIX + key.upper())
+        if env is not None:
+            values[key] = _coerce(key, env, default)
+    for key, value in (overrides or {}).items():
+        if value is None:
+            continue
+        if key not in known:
+            raise ConfigError(f"unknown setting {key!r}; known settings: {', '.join(known)}")
+        values[key] = _coerce(key, value, known[key])
+    settings = replace(base, **values)
+    if not 0.0 < settings.near_duplicate_threshold <= 1.0:
+        raise ConfigError(
+            f"near_duplicate_threshold={settings.near_duplicate_threshold}: "
+            "must be in (0, 1]; 0.7 suits syndicated copies"
+        )
+    return settings

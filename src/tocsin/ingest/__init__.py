@@ -1,0 +1,1 @@
+"""Ingestion: sources (URLs, feeds, files, stdin) into ``Document``s."""

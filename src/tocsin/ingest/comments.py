@@ -1,0 +1,657 @@
+"""Reader comments, kept apart from the article: HTML pages, plain text, Disqus exports.
+
+HTML comments are found by structure, not by one site's class names: comment items are
+schema.org ``Comment`` microdata, elements whose class is ``comment`` (WordPress ``li.comment``,
+``article.comment``, ``div.comment``...) or whose id is ``comment-N``; replies come from
+nesting or from a ``data-parent`` attribute. The comment section (list, heading, reply form)
+is removed from a copy of the tree, so the article body holds no comment.
+
+Plain text lives in ``comments_text.py``; ``split_text_comments`` is re-exported here.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterable
+from datetime import datetime
+
+import lxml.html
+from lxml import etree
+from lxml.html import HtmlElement
+
+from tocsin.errors import InputError
+from tocsin.ingest.comments_text import (
+    BOILER_RE,
+    HEADING_RE,
+    ReplyIndex,
+    clean_author,
+    date_line,
+    normalise_paragraphs,
+    parse_iso,
+    search_date,
+    split_text_comments,
+)
+from tocsin.models import Comment, Precision
+
+__all__ = ["parse_disqus_export", "split_html_comments", "split_text_comments"]
+
+_ITEM_CLASSES = frozenset(
+    {"comment", "comment-item", "comment_item", "commentaire", "comments-item", "c-comment"}
+)
+_ITEM_ID_RE = re.compile(r"(?:li-)?comment-?\d+")
+_ITEM_TAGS = frozenset({"li", "article", "div", "section", "dd", "blockquote", "aside"})
+_CONTAINERS = frozenset(
+    {
+        "comments", "comments-area", "comment-list", "commentlist", "comments-list",
+        "commentslist", "comments-section", "comment-section", "comments-container",
+        "comments-wrapper", "comments-block", "comment-respond", "disqus_thread", "respond",
+        "commentaires", "comment-thread", "comments-thread",
+    }
+)
+_CONTAINER_TAGS = frozenset(
+    {"div", "section", "aside", "ol", "ul", "footer", "article", "dl", "form"}
+)
+_BLOCK_TAGS = frozenset(
+    {
+        "p", "div", "li", "ul", "ol", "blockquote", "section", "article", "header", "footer",
+        "h1", "h2", "h3", "h4", "h5", "h6", "pre", "table", "tr", "td", "th", "dd", "dt", "dl",
+        "figure", "figcaption", "aside", "main", "nav", "address", "hr",
+    }
+)
+_SKIP_TAGS = frozenset(
+    {
+        "script", "style", "noscript", "template", "form", "button", "select", "textarea",
+        "input", "svg", "iframe", "object", "embed", "img", "video", "audio", "canvas",
+        "head", "title", "meta", "link",
+    }
+)
+_UI_CLASSES = frozenset(
+    {
+        "reply", "comment-reply-link", "comment-reply", "edit-link", "comment-edit-link",
+        "says", "screen-reader-text", "sr-only", "comment-actions", "visually-hidden",
+    }
+)
+_TEXT_CLASS_RE = re.compile(
+    r"(?:comments?[-_]{1,2}|commentaire[-_])?(?:content|text|message|body-text|contenu|texte)"
+    r"|post-message|comment-entry|commentcontent|commenttext"
+)
+_AUTHOR_PARTS = frozenset({"author", "auteur", "commenter", "username", "pseudo", "nickname"})
+_NOT_AUTHOR_PARTS = frozenset({"avatar", "img", "photo", "badge", "role", "url"})
+_DATE_PARTS = frozenset(
+    {"date", "time", "timestamp", "posted", "published", "meta", "metadata", "info"}
+)
+_META_PARTS = _DATE_PARTS | _AUTHOR_PARTS | frozenset(
+    {"reply", "avatar", "vcard", "says", "edit", "permalink", "actions", "footer", "header",
+     "byline", "fn", "likes", "votes", "rating", "report", "share", "user"}
+)
+_PARENT_ATTRS = (
+    "data-parent", "data-parent-id", "data-parentid", "data-reply-to", "data-in-reply-to",
+)
+_KEY_ATTRS = ("id", "data-id", "data-comment-id", "data-commentid")
+_DATE_PROPS = frozenset({"datecreated", "datepublished", "commenttime", "uploaddate"})
+_SCHEMA_COMMENT_RE = re.compile(r"/(?:Comment|UserComments)$")
+
+
+def _classes(el: HtmlElement) -> list[str]:
+    return (el.get("class") or "").lower().split()
+
+
+def _parts(token: str) -> set[str]:
+    return set(re.split(r"[-_]+", token))
+
+
+def _props(el: HtmlElement) -> list[str]:
+    return (el.get("itemprop") or "").lower().split()
+
+
+def _is_container(el: HtmlElement) -> bool:
+    if el.tag not in _CONTAINER_TAGS:
+        return False
+    return (el.get("id") or "").lower() in _CONTAINERS or any(
+        c in _CONTAINERS for c in _classes(el)
+    )
+
+
+def _is_schema_comment(el: HtmlElement) -> bool:
+    return any(_SCHEMA_COMMENT_RE.search(t) for t in (el.get("itemtype") or "").split())
+
+
+def _has_comment_markup(el: HtmlElement) -> bool:
+    """A class-only candidate must show an author, a date or meta to count as a comment."""
+    for n, sub in enumerate(el.iter()):
+        if n > 400:
+            break
+        if sub is el or not isinstance(sub.tag, str):
+            continue
+        if sub.tag in ("time", "cite") or sub.get("itemprop"):
+            return True
+        if any(_parts(c) & (_AUTHOR_PARTS | _DATE_PARTS | {"fn"}) for c in _classes(sub)):
+            return True
+    return False
+
+
+def _short_text(el: HtmlElement, limit: int = 300) -> str | None:
+    """Normalised text of ``el`` if it is short, else None."""
+    pieces: list[str] = []
+    size = 0
+    for piece in el.itertext():
+        size += len(piece)
+        if size > limit * 4:
+            return None
+        pieces.append(piece)
+    text = " ".join("".join(pieces).split())
+    return text if len(text) <= limit else None
+
+
+def _block_text(
+    root: HtmlElement, skip: set[HtmlElement] | frozenset[HtmlElement] = frozenset()
+) -> str:
+    """Text of ``root`` with paragraphs apart, leaving out ``skip`` subtrees and UI chrome."""
+    parts: list[str] = []
+    stack: list[tuple[HtmlElement, bool]] = [(root, False)]
+    while stack:
+        el, closing = stack.pop()
+        tag = el.tag
+        if closing:
+            if tag in _BLOCK_TAGS:
+                parts.append("\n\n")
+            if el is not root and el.tail:
+                parts.append(el.tail)
+            continue
+        if el is not root and (
+            not isinstance(tag, str)
+            or el in skip
+            or tag in _SKIP_TAGS
+            or any(c in _UI_CLASSES for c in _classes(el))
+        ):
+            if el.tail:
+                parts.append(el.tail)
+            continue
+        if tag == "br":
+            parts.append("\n")
+        elif tag in _BLOCK_TAGS:
+            parts.append("\n\n")
+        if el.text and isinstance(tag, str):
+            parts.append(el.text)
+        stack.append((el, True))
+        stack.extend((child, False) for child in reversed(el))
+    return normalise_paragraphs("".join(parts))
+
+
+class _Item:
+    """One comment element, the elements it owns (not those of nested replies), its parent."""
+
+    __slots__ = ("el", "own", "parent")
+
+    def __init__(self, el: HtmlElement, parent: _Item | None) -> None:
+        self.el = el
+        self.parent = parent
+        self.own: list[HtmlElement] = []
+
+
+def _find_items(root: HtmlElement) -> tuple[list[_Item], list[HtmlElement]]:
+    """Comment items in document order, and the comment containers seen (one walk)."""
+    items: list[_Item] = []
+    containers: list[HtmlElement] = []
+    open_items: list[_Item] = []
+    open_containers = 0
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        if not isinstance(el.tag, str):
+            continue
+        if event == "end":
+            if open_items and open_items[-1].el is el:
+                open_items.pop()
+            if _is_container(el):
+                open_containers -= 1
+            continue
+        is_container = _is_container(el)
+        if is_container:
+            containers.append(el)
+            open_containers += 1
+        if el.tag in ("html", "body"):
+            continue
+        candidate = _is_schema_comment(el) or (
+            el.tag in _ITEM_TAGS
+            and (
+                any(c in _ITEM_CLASSES for c in _classes(el))
+                or (_ITEM_ID_RE.fullmatch(el.get("id") or "") is not None and el.tag == "li")
+            )
+        )
+        if (
+            candidate
+            and not is_container
+            and (
+                _is_schema_comment(el)
+                or open_containers > 0
+                or open_items
+                or (
+                    el.tag == "li"
+                    and el.getparent() is not None
+                    and el.getparent().tag in ("ol", "ul")
+                )
+                or _has_comment_markup(el)
+            )
+        ):
+            item = _Item(el, open_items[-1] if open_items else None)
+            items.append(item)
+            open_items.append(item)
+        elif open_items:
+            open_items[-1].own.append(el)
+    return items, containers
+
+
+def _find_author(own: list[HtmlElement]) -> tuple[HtmlElement | None, str | None]:
+    for el in own:
+        if "author" in _props(el):
+            names = [e for e in el.iter() if "name" in _props(e)]
+            return el, clean_author((names[0] if names else el).text_content())
+    for el in own:
+        if "fn" in _classes(el):
+            return el, clean_author(el.text_content())
+    for el in own:
+        tokens = _classes(el)
+        if (
+            el.tag == "cite"
+            or "author" in (el.get("rel") or "").lower().split()
+            or any(_parts(c) & _AUTHOR_PARTS and not _parts(c) & _NOT_AUTHOR_PARTS for c in tokens)
+        ):
+            return el, clean_author(_block_text(el).replace("\n\n", " "))
+    return None, None
+
+
+def _find_date(own: list[HtmlElement], hint: str | None) -> datetime | None:
+    for el in own:
+        if el.tag == "time" and el.get("datetime"):
+            posted = parse_iso(el.get("datetime") or "")
+            if posted is not None:
+                return posted
+        if set(_props(el)) & _DATE_PROPS:
+            posted = parse_iso(el.get("datetime") or el.get("content") or el.text_content())
+            if posted is not None:
+                return posted
+    for el in own:
+        if el.tag == "time" or any(_parts(c) & _DATE_PARTS for c in _classes(el)):
+            text = _short_text(el)
+            if not text:
+                continue
+            matched, posted = search_date(text, hint=hint)
+            if matched:
+                if posted is not None:
+                    return posted
+                continue  # a date we must not guess (05/11/2025 with no language)
+            posted = _dateparser(text, hint)
+            if posted is not None:
+                return posted
+    return None
+
+
+def _dateparser(text: str, hint: str | None) -> datetime | None:
+    """Visible date text the regexes do not know, read by dateparser (absolute dates only)."""
+    if len(text) > 80 or not re.search(r"\d{4}", text):
+        return None
+    import dateparser  # slow to import; only needed for unusual formats
+
+    languages = [hint[:2]] if hint and hint[:2] in ("fr", "en") else ["fr", "en"]
+    settings = {
+        "RETURN_AS_TIMEZONE_AWARE": True,
+        "TIMEZONE": "UTC",
+        "TO_TIMEZONE": "UTC",
+        "REQUIRE_PARTS": ["day", "month", "year"],
+        "PARSERS": ["absolute-time"],
+        "DATE_ORDER": "MDY" if languages == ["en"] else "DMY",
+    }
+    try:
+        found: datetime | None = dateparser.parse(text, languages=languages, settings=settings)
+    except Exception:  # dateparser raises assorted errors on odd input; abstain
+        return None
+    return found
+
+
+def _find_text_el(own: list[HtmlElement]) -> HtmlElement | None:
+    for el in own:
+        if "text" in _props(el) or "commenttext" in _props(el):
+            return el
+    for el in own:
+        if any(_TEXT_CLASS_RE.fullmatch(c) for c in _classes(el)):
+            return el
+    return None
+
+
+def _is_meta(el: HtmlElement) -> bool:
+    if el.tag in ("header", "footer", "time", "cite") or set(_props(el)) & (
+        _DATE_PROPS | {"author"}
+    ):
+        return True
+    return any(_parts(c) & _META_PARTS for c in _classes(el))
+
+
+def _item_text(
+    item: _Item,
+    items: set[HtmlElement],
+    author_el: HtmlElement | None,
+    author: str | None,
+    hint: str | None,
+) -> tuple[str, datetime | None]:
+    """The comment's own text. With no text element, meta parts are left out and a bare
+    date paragraph, if any, is returned as the date."""
+    text_el = _find_text_el(item.own)
+    if text_el is not None:
+        return _block_text(text_el, items), None
+    skip = items | {el for el in item.own if _is_meta(el)}
+    if author_el is not None:
+        skip.add(author_el)
+    kept: list[str] = []
+    posted: datetime | None = None
+    for para in _block_text(item.el, skip).split("\n\n"):
+        if not para or (author and clean_author(para) == author):
+            continue
+        is_date, when = date_line(para, hint=hint)
+        if is_date:
+            posted = posted or when
+            continue
+        kept.append(para)
+    return "\n\n".join(kept), posted
+
+
+def _key_variants(value: str) -> Iterable[str]:
+    value = value.strip().lower()
+    yield value
+    digits = re.sub(r"^\D+", "", value)
+    if digits and digits != value:
+        yield digits
+
+
+def _has_own_text(item: _Item, nested: set[HtmlElement]) -> bool:
+    if (item.el.text or "").strip():
+        return True
+    for el in item.own:
+        if (el.text or "").strip() or (el.tail or "").strip():
+            return True
+    return any((e.tail or "").strip() for e in item.el.iter() if e in nested and e is not item.el)
+
+
+def _comments_from_items(items: list[_Item], hint: str | None) -> tuple[Comment, ...]:
+    """Comments with local ids; parents from data-parent attributes, else nesting, else
+    an "@NAME" / "En réponse à NAME" opening. A wrapper item with no text of its own
+    (``li.comment`` around ``div.comment``) is stood for by its first comment."""
+    item_els = {item.el for item in items}
+    keys: dict[str, str] = {}  # id / data-id values -> local id
+    eff: dict[int, str | None] = {}  # id(item) -> parent for replies nested in that item
+    waiting: dict[int, _Item] = {}  # wrappers whose first comment is still to come
+    index = ReplyIndex()
+    comments: list[Comment] = []
+    for item in items:
+        anc = item.parent
+        inherited = eff.get(id(anc)) if anc is not None else None
+        author_el, author = _find_author(item.own)
+        text, para_date = _item_text(item, item_els, author_el, author, hint)
+        if not text:
+            eff[id(item)] = inherited
+            if not _has_own_text(item, item_els):
+                waiting[id(item)] = item
+            continue
+        cid = f"c{len(comments) + 1}"
+        parent = inherited
+        wrapper = waiting.pop(id(anc), None) if anc is not None else None
+        if wrapper is not None:
+            eff[id(wrapper)] = cid
+            _add_keys(keys, wrapper.el, cid)
+        for attr in _PARENT_ATTRS:
+            value = item.el.get(attr)
+            if value is not None:
+                found = next((keys[k] for k in _key_variants(value) if k in keys), None)
+                if found is not None or value.strip() in ("", "0"):
+                    parent = found
+                break
+        if parent is None:
+            parent = index.resolve(text.split("\n\n", 1)[0])[0]
+        posted = _find_date(item.own, hint) or para_date
+        comments.append(
+            Comment(
+                id=cid,
+                text=text,
+                parent_id=parent,
+                author=author,
+                posted=posted,
+                posted_precision=Precision.DAY if posted is not None else None,
+            )
+        )
+        eff[id(item)] = cid
+        _add_keys(keys, item.el, cid)
+        index.add(author, cid)
+    return tuple(comments)
+
+
+def _add_keys(keys: dict[str, str], el: HtmlElement, cid: str) -> None:
+    for attr in _KEY_ATTRS:
+        for key in _key_variants(el.get(attr) or ""):
+            if key:
+                keys.setdefault(key, cid)
+
+
+# ---------------------------------------------------------------------------------------
+# Removing the comment section from the copy.
+
+
+def _section_part(el: HtmlElement, on_path: set[HtmlElement]) -> bool:
+    """Can ``el`` sit in a comment section: comments, their heading, the reply form, chrome?"""
+    if not isinstance(el.tag, str) or el in on_path:
+        return True
+    if el.tag in _SKIP_TAGS or el.tag in ("hr", "br", "nav"):
+        return el.tag != "nav" or _comment_named(el)
+    if _comment_named(el) or el.find(".//textarea") is not None:
+        return True
+    text = _short_text(el, 200)
+    if text is None:
+        return False
+    if not text:
+        return not any(isinstance(e.tag, str) and e.tag in _MEDIA_TAGS for e in el.iter())
+    return bool(HEADING_RE.fullmatch(text) or BOILER_RE.fullmatch(text))
+
+
+_MEDIA_TAGS = frozenset({"img", "video", "audio", "iframe", "picture", "svg", "object", "embed"})
+
+
+def _comment_named(el: HtmlElement) -> bool:
+    names = [(el.get("id") or "").lower(), *_classes(el)]
+    return any(w in n for n in names for w in ("comment", "respond", "reply", "disqus", "reaction"))
+
+
+def _section_roots(items: list[_Item], containers: list[HtmlElement]) -> list[HtmlElement]:
+    """Outermost elements to remove: each top-level item's comment container, or the
+    largest ancestor made only of comment parts, or the item itself."""
+    on_path: set[HtmlElement] = set()
+    tops = [item.el for item in items if item.parent is None]
+    for el in tops:
+        node: HtmlElement | None = el
+        while node is not None and node not in on_path:
+            on_path.add(node)
+            node = node.getparent()
+    roots: list[HtmlElement] = []
+    memo: dict[HtmlElement, HtmlElement | None] = {}
+    for el in tops:
+        parent = el.getparent()
+        if parent is not None and parent in memo:
+            root = memo[parent] or el
+        else:
+            root = _climb(el, on_path)
+            if parent is not None:
+                memo[parent] = root if root is not el else None
+        roots.append(root)
+    for el in containers:
+        if el.find(".//h1") is None and el.find(".//main") is None:
+            roots.append(el)
+    return roots
+
+
+def _climb(el: HtmlElement, on_path: set[HtmlElement]) -> HtmlElement:
+    best: HtmlElement | None = None
+    anc = el.getparent()
+    while anc is not None and anc.tag not in ("body", "html"):
+        if _is_container(anc) and anc.find(".//h1") is None:
+            best = anc
+        anc = anc.getparent()
+    if best is not None:
+        return best
+    cur = el
+    while True:
+        parent = cur.getparent()
+        if parent is None or parent.tag in ("body", "html", "main"):
+            return cur
+        if not all(_section_part(child, on_path) for child in parent):
+            return cur
+        cur = parent
+
+
+def _remove_sections(roots: list[HtmlElement]) -> None:
+    chosen = set(roots)
+    for root in roots:
+        anc = root.getparent()
+        inside = False
+        while anc is not None:
+            if anc in chosen:
+                inside = True
+                break
+            anc = anc.getparent()
+        if inside or root.getparent() is None:
+            continue
+        prev = root.getprevious()
+        while prev is not None and isinstance(prev.tag, str):
+            text = _short_text(prev, 200)
+            if text and (HEADING_RE.fullmatch(text) or BOILER_RE.fullmatch(text)):
+                chosen.add(prev)
+                prev.drop_tree()
+                prev = root.getprevious()
+            else:
+                break
+        root.drop_tree()
+
+
+def _page_language(tree: HtmlElement) -> str | None:
+    root = tree.getroottree().getroot()
+    lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+    return lang.strip().lower() or None if lang else None
+
+
+def split_html_comments(
+    tree: HtmlElement, *, lang_hint: str | None = None
+) -> tuple[HtmlElement, tuple[Comment, ...]]:
+    """Find the comment section(s) in a parsed page, return (a COPY of the tree with the
+    comment sections removed, the comments in document order).
+
+    ``lang_hint`` (else the page's ``lang``) decides how 05/11/2025 reads: day-first for
+    French; with no language such a date is left out rather than guessed.
+    """
+    page = copy.deepcopy(tree)
+    hint = lang_hint or _page_language(tree)
+    items, containers = _find_items(page)
+    comments = _comments_from_items(items, hint)
+    _remove_sections(_section_roots(items, containers))
+    return page, comments
+
+
+# ---------------------------------------------------------------------------------------
+# Disqus XML export.
+
+_DSQ = "{http://disqus.com/disqus-internals}id"
+
+
+def _local(el: etree._Element) -> str:
+    tag = el.tag
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def _child(el: etree._Element, name: str) -> etree._Element | None:
+    return next((c for c in el if _local(c) == name), None)
+
+
+def _child_text(el: etree._Element, name: str) -> str:
+    found = _child(el, name)
+    return (found.text or "").strip() if found is not None else ""
+
+
+def _dsq_id(el: etree._Element | None) -> str:
+    if el is None:
+        return ""
+    return el.get(_DSQ) or el.get("dsq:id") or el.get("id") or ""
+
+
+def parse_disqus_export(xml: bytes) -> dict[str, tuple[Comment, ...]]:
+    """Disqus XML export -> {thread link: comments in export order}.
+
+    Deleted and spam posts are skipped; a reply to a skipped post goes to the nearest kept
+    post above it. A thread with no link is keyed ``disqus-thread:<id>``; threads without a
+    kept post are left out. Raises InputError when the bytes are not a Disqus export.
+    """
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True,
+        remove_pis=True, huge_tree=False,
+    )
+    try:
+        root = etree.fromstring(xml, parser)
+    except etree.XMLSyntaxError as exc:
+        raise InputError(
+            "Disqus export", f"not well-formed XML ({exc})",
+            "export the comments again from the Disqus admin (Moderation > Export)",
+        ) from exc
+    if root is None or _local(root) != "disqus":
+        raise InputError(
+            "Disqus export", f"root element is <{_local(root) if root is not None else ''}>, "
+            "not <disqus>", "pass the XML file that Disqus mails after an export",
+        )
+    links: dict[str, str] = {}
+    posts: list[etree._Element] = []
+    for el in root:
+        name = _local(el)
+        if name == "thread":
+            tid = _dsq_id(el)
+            links[tid] = _child_text(el, "link") or f"disqus-thread:{tid}"
+        elif name == "post":
+            posts.append(el)
+    skipped: dict[str, str] = {}  # deleted/spam post -> its parent
+    for post in posts:
+        if _child_text(post, "isDeleted") == "true" or _child_text(post, "isSpam") == "true":
+            skipped[_dsq_id(post)] = _dsq_id(_child(post, "parent"))
+    grouped: dict[str, list[Comment]] = {}
+    local: dict[str, tuple[str, str]] = {}  # dsq id -> (link, local id)
+    for post in posts:
+        pid = _dsq_id(post)
+        if pid in skipped:
+            continue
+        tid = _dsq_id(_child(post, "thread"))
+        link = links.get(tid, f"disqus-thread:{tid}")
+        message = _child_text(post, "message")
+        try:
+            text = _block_text(lxml.html.fragment_fromstring(message, create_parent="div"))
+        except (etree.ParserError, ValueError):
+            text = normalise_paragraphs(message)
+        if not text:
+            continue
+        parent_ref, seen = _dsq_id(_child(post, "parent")), set()
+        while parent_ref in skipped and parent_ref not in seen:
+            seen.add(parent_ref)
+            parent_ref = skipped[parent_ref]
+        parent = local.get(parent_ref)
+        author_el = _child(post, "author")
+        author = None
+        if author_el is not None:
+            author = clean_author(
+                _child_text(author_el, "name") or _child_text(author_el, "username")
+            )
+        posted = parse_iso(_child_text(post, "createdAt"))
+        thread = grouped.setdefault(link, [])
+        cid = f"c{len(thread) + 1}"
+        thread.append(
+            Comment(
+                id=cid,
+                text=text,
+                parent_id=parent[1] if parent and parent[0] == link else None,
+                author=author,
+                posted=posted,
+                posted_precision=Precision.DAY if posted is not None else None,
+            )
+        )
+        if pid:
+            local.setdefault(pid, (link, cid))
+    return {link: tuple(comments) for link, comments in grouped.items()}

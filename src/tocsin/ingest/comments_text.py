@@ -1,0 +1,516 @@
+"""Reader comments in a page copied as plain text, and the cues shared with the HTML splitter.
+
+A copied page ends with a heading line ("22 commentaires", "14 Comments", "Réactions"),
+then comments: an author line and a date line (either order, or "Moussa dit :"), text
+paragraphs, and a "Répondre" / "Reply" marker line. Replies are indented, or begin with
+"En réponse à NAME" / "In reply to NAME" / "@NAME". A reply form and the footer may follow.
+
+Everything here is linear in the size of the text: lines are classified once with anchored
+regexes bounded in length, and dates are read by regexes (never by guessing).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from tocsin.models import Comment, Precision
+
+__all__ = ["split_text_comments"]
+
+# ---------------------------------------------------------------------------------------
+# Cues shared with comments.py (HTML): markers, headings, form boilerplate, dates.
+
+_REPLY_WORDS = (
+    r"(?:répondre|repondre|reply|respond|log\s+in\s+to\s+reply|connectez-vous\s+pour\s+répondre)"
+)
+_UI_WORDS = r"(?:signaler|report|j['’]aime|like|partager|share|citer|quote|modifier|edit|permalink)"
+_ARROWS = r"[↓↑→›»▼↵⤶↩]"
+MARKER_RE = re.compile(
+    rf"(?:[↳↪⤷→>]\s*)?(?:{_UI_WORDS}\s*[·•|]\s*)*{_REPLY_WORDS}(?:\s*{_ARROWS}+)?"
+    rf"(?:\s*[·•|]\s*{_UI_WORDS})*",
+    re.IGNORECASE,
+)
+_COUNT = r"(?:\d{1,6}|une?|one|no|zero|aucune?)"
+HEADING_RE = re.compile(
+    rf"(?:{_COUNT}\s+)?(?:commentaires?|comments?|réactions?|reactions?)(?:\s*\(\d{{1,6}}\))?\s*:?"
+    rf"|{_COUNT}\s+(?:commentaires?|comments?|réactions?|reactions?|réponses?|responses?"
+    r"|réflexions?|thoughts?)\s+(?:sur|à|on|to|about|for)\s+.{1,200}",
+    re.IGNORECASE,
+)
+BOILER_RE = re.compile(
+    r"(?:laisser|laissez|ajouter|écrire|poster|publier)\s+(?:un|une|votre)\s+(?:commentaire|réponse)"
+    r"|(?:leave|post|add|write)\s+a\s+(?:reply|comment|response)"
+    r"|(?:répondre\s+à\s+.{1,80}\s+)?annuler\s+la\s+réponse|(?:reply\s+to\s+.{1,80}\s+)?cancel\s+reply"
+    r"|(?:votre\s+adresse\s+(?:e-?mail|de\s+messagerie|courriel)\s+ne\s+sera\s+pas\s+publiée"
+    r"|your\s+email\s+address\s+will\s+not\s+be\s+published"
+    r"|vous\s+devez\s+(?:être|vous)\s+connecté|you\s+must\s+be\s+logged\s+in"
+    r"|les\s+commentaires\s+sont\s+fermés|comments\s+are\s+closed|commentaires\s+fermés).*",
+    re.IGNORECASE,
+)
+
+_MONTHS: dict[str, int] = {}
+for _num, _names in enumerate(
+    (
+        "janvier janv january jan",
+        "février fevrier févr fevr fév fev february feb",
+        "mars march mar",
+        "avril avr april apr",
+        "mai may",
+        "juin june jun",
+        "juillet juil july jul",
+        "août aout august aug",
+        "septembre sept september sep",
+        "octobre october oct",
+        "novembre november nov",
+        "décembre decembre déc dec december",
+    ),
+    start=1,
+):
+    for _name in _names.split():
+        _MONTHS[_name] = _num
+_MONTH = "(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_WEEKDAY = (
+    r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday"
+    r"|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?,?\s+)?"
+)
+_TIME = (
+    r"(?:\s*(?:,|à|a|at|@|-|–|—|\|)?\s*(?P<hh>\d{1,2})\s*(?:h|:)\s*(?P<mm>\d{2})?\s*(?:min)?"
+    r"(?:\s*(?::|min)?\s*\d{2}\s*s?)?\s*(?P<ampm>[ap]\.?\s?m\.?)?)?"
+    r"(?:\s*(?:UTC|GMT|Z|[+-]\d{2}:?\d{2}))?"
+)
+_DATE_RES = {
+    "dmy": re.compile(
+        rf"{_WEEKDAY}(?P<d>\d{{1,2}})(?:er|re|st|nd|rd|th)?\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?"
+        rf"(?P<y>\d{{4}}){_TIME}",
+        re.IGNORECASE,
+    ),
+    "mdy": re.compile(
+        rf"{_WEEKDAY}{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}}){_TIME}",
+        re.IGNORECASE,
+    ),
+    "ymd": re.compile(
+        r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"
+        r"(?:[T\s]+(?P<hh>\d{1,2}):(?P<mm>\d{2})(?::\d{2}(?:\.\d+)?)?)?"
+        r"(?:\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2}))?",
+        re.IGNORECASE,
+    ),
+    "num": re.compile(rf"(?P<a>\d{{1,2}})[/.-](?P<b>\d{{1,2}})[/.-](?P<y>\d{{4}}){_TIME}"),
+}
+_RELATIVE_RE = re.compile(
+    r"(?:il\s+y\s+a\s+(?:environ\s+)?(?:\d+|une?|quelques)\s+"
+    r"(?:secondes?|minutes?|heures?|jours?|semaines?|mois|ans?|années?)"
+    r"|(?:about\s+)?(?:\d+|an?|one|a\s+few)\s+(?:second|minute|hour|day|week|month|year)s?\s+ago"
+    r"|hier|avant-hier|aujourd['’]hui|à\s+l['’]instant|yesterday|today|just\s+now)"
+    r"(?:\s*(?:,|à|at)?\s*\d{1,2}\s*(?:h|:)\s*\d{0,2})?",
+    re.IGNORECASE,
+)
+_DATE_PREFIX_RE = re.compile(
+    r"^(?:(?:publié|posté|posted|écrit|written)\s+(?:le|on)\s+|le\s+|on\s+)", re.IGNORECASE
+)
+_MAX_DATE_LINE = 120
+
+
+def _day_first(hint: str | None) -> bool | None:
+    """Numeric dates: True for day-first, False for month-first, None when unknown."""
+    if not hint:
+        return None
+    hint = hint.lower().replace("_", "-")
+    return hint not in {"en", "en-us"}
+
+
+def _build(
+    y: int, mo: int, d: int, hh: str | None, mm: str | None, ampm: str | None
+) -> datetime | None:
+    try:
+        day = datetime(y, mo, d, tzinfo=UTC)
+    except ValueError:
+        return None
+    if hh is None:
+        return day
+    hour, minute = int(hh), int(mm or 0)
+    if ampm:
+        if hour > 12:
+            return day
+        hour = hour % 12 + (12 if ampm.lower().startswith("p") else 0)
+    if hour > 23 or minute > 59:
+        return day
+    return day.replace(hour=hour, minute=minute)
+
+
+def _from_match(kind: str, m: re.Match[str], hint: str | None) -> datetime | None:
+    g = m.groupdict()
+    year = int(g["y"])
+    if kind in ("dmy", "mdy"):
+        month = _MONTHS[g["mon"].lower()]
+        return _build(year, month, int(g["d"]), g["hh"], g["mm"], g["ampm"])
+    if kind == "ymd":
+        return _build(year, int(g["m"]), int(g["d"]), g["hh"], g["mm"], None)
+    a, b = int(g["a"]), int(g["b"])
+    if a > 12 >= b:
+        day, month = a, b
+    elif b > 12 >= a:
+        day, month = b, a
+    elif a == b:
+        day = month = a
+    else:
+        first = _day_first(hint)
+        if first is None:
+            return None  # 05/11/2025 with no language: abstain rather than guess
+        day, month = (a, b) if first else (b, a)
+    return _build(year, month, day, g["hh"], g["mm"], g["ampm"])
+
+
+def date_line(line: str, *, hint: str | None) -> tuple[bool, datetime | None]:
+    """Is ``line`` (stripped) only a date? Returns (is a date line, the UTC date or None)."""
+    if len(line) > _MAX_DATE_LINE or not any(ch.isdigit() for ch in line):
+        if len(line) <= _MAX_DATE_LINE and _RELATIVE_RE.fullmatch(line.strip(" .:,|")):
+            return True, None
+        return False, None
+    core = _DATE_PREFIX_RE.sub("", line).strip(" .:,|·•-–")
+    for kind, rx in _DATE_RES.items():
+        m = rx.fullmatch(core)
+        if m:
+            return True, _from_match(kind, m, hint)
+    if _RELATIVE_RE.fullmatch(core):
+        return True, None  # "il y a 2 jours": a date line, but no date we may state
+    return False, None
+
+
+def search_date(text: str, *, hint: str | None) -> tuple[bool, datetime | None]:
+    """Find a date inside a short visible text. Returns (a date pattern matched, date or None)."""
+    text = text[:300]
+    best: tuple[int, str, re.Match[str]] | None = None
+    for kind, rx in _DATE_RES.items():
+        m = rx.search(text)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), kind, m)
+    if best is None:
+        return False, None
+    return True, _from_match(best[1], best[2], hint)
+
+
+def parse_iso(value: str) -> datetime | None:
+    """An ISO 8601 value (``time[datetime]``, microdata, exports) as an aware UTC datetime."""
+    value = value.strip()
+    if not value or len(value) > 60:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("z", "Z"))
+    except ValueError:
+        m = _DATE_RES["ymd"].match(value)
+        return _from_match("ymd", m, None) if m else None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def is_marker(line: str) -> bool:
+    return len(line) <= 80 and MARKER_RE.fullmatch(line.strip()) is not None
+
+
+def normalise_paragraphs(raw: str) -> str:
+    """Blank lines separate paragraphs; whitespace inside one collapses; markers go."""
+    out = []
+    for para in re.split(r"\n[^\S\n]*\n", raw):
+        flat = " ".join(para.split())
+        if flat and not is_marker(flat):
+            out.append(flat)
+    return "\n\n".join(out)
+
+
+_SAYS_TAIL_RE = re.compile(
+    r"\s*(?:dit|a\s+dit|écrit|a\s+écrit|says|said|wrote)\s*:?\s*$", re.IGNORECASE
+)
+
+
+def clean_author(name: str) -> str | None:
+    """'Moussa says:' -> 'Moussa'; empty or implausibly long names -> None."""
+    name = _SAYS_TAIL_RE.sub("", " ".join(name.split()))
+    name = re.sub(r"^(?:par|by)\s+", "", name, flags=re.IGNORECASE).strip(" :,|·•-–")
+    return name if 0 < len(name) <= 120 else None
+
+
+_REPLY_TO_RE = re.compile(
+    r"(?P<lead>en\s+réponse\s+à|en\s+reponse\s+a|réponse\s+à|in\s+reply\s+to|replying\s+to"
+    r"|reply\s+to)\s+(?P<rest>.+)|@(?P<at>\S.*)",
+    re.IGNORECASE,
+)
+_NAME_PUNCT = " .,:;!?»«\"'“”()"
+
+
+class ReplyIndex:
+    """Latest comment by each author name, to resolve "@NAME" and "En réponse à NAME"."""
+
+    def __init__(self) -> None:
+        self._full: dict[str, str] = {}
+        self._first: dict[str, str] = {}
+
+    def add(self, author: str | None, comment_id: str) -> None:
+        if not author:
+            return
+        key = author.casefold()
+        self._full[key] = comment_id
+        self._full[key.replace(" ", "")] = comment_id
+        self._first[key.split()[0]] = comment_id
+
+    def resolve(self, line: str) -> tuple[str | None, bool]:
+        """(parent id or None, whether the whole line is only a "reply to NAME" notice)."""
+        m = _REPLY_TO_RE.fullmatch(line.strip())
+        if not m:
+            return None, False
+        rest = m.group("rest") if m.group("lead") else m.group("at")
+        words = rest.split()[:6]
+        for k in range(len(words), 0, -1):
+            key = " ".join(words[:k]).strip(_NAME_PUNCT).casefold()
+            found = self._full.get(key) or (self._first.get(key) if k == 1 else None)
+            if found:
+                notice = bool(m.group("lead")) and k == len(rest.split())
+                return found, notice
+        notice = bool(m.group("lead")) and len(rest.split()) <= 4 and rest.rstrip()[-1:] in ".:"
+        return None, notice or (bool(m.group("lead")) and len(rest.split()) <= 3)
+
+
+# ---------------------------------------------------------------------------------------
+# Plain text.
+
+_SAYS_RE = re.compile(
+    r"(?P<author>\S.{0,79}?)\s+(?:dit|a\s+dit|écrit|a\s+écrit|says|said|wrote)\s*:\s*(?P<rest>.*)",
+    re.IGNORECASE,
+)
+_FR_CUE_RE = re.compile(r"commentaire|réaction|réponse|réflexion|répondre|\bdit\s*:", re.IGNORECASE)
+_EN_CUE_RE = re.compile(r"comment|reaction|response|thought|reply|says:", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class _Line:
+    indent: int
+    text: str
+    blank_before: bool
+    kind: str  # marker | date | says | text
+    posted: datetime | None = None
+    author: str | None = None
+    rest: str = ""
+
+
+@dataclass(slots=True)
+class _Block:
+    indent: int
+    header: bool = False
+    author: str | None = None
+    posted: datetime | None = None
+    marker: bool = False
+    lines: list[tuple[bool, str]] = field(default_factory=list)  # (blank before, text)
+
+
+def _author_like(line: _Line) -> bool:
+    text = line.text
+    return (
+        line.kind == "text"
+        and len(text) <= 80
+        and len(text.split()) <= 8
+        and text[-1] not in "!?…;,"
+    )
+
+
+def _classify(raw: str, blank_before: bool, hint: str | None) -> _Line:
+    expanded = raw.expandtabs(4)
+    text = expanded.strip()
+    line = _Line(len(expanded) - len(expanded.lstrip()), text, blank_before, "text")
+    if is_marker(text):
+        line.kind = "marker"
+        return line
+    is_date, posted = date_line(text, hint=hint)
+    if is_date:
+        line.kind, line.posted = "date", posted
+        return line
+    m = _SAYS_RE.fullmatch(text) if len(text) <= 400 else None
+    if m:
+        line.kind, line.author, line.rest = "says", clean_author(m.group("author")), m.group("rest")
+        is_date, line.posted = date_line(line.rest, hint=hint) if line.rest else (False, None)
+        if is_date:
+            line.rest = ""
+    return line
+
+
+def _find_heading(lines: list[str], hint: str | None) -> int | None:
+    """Index of the comment heading: a heading line followed closely by comment structure."""
+    for i, raw in enumerate(lines):
+        text = raw.strip()
+        if len(text) > 260 or not HEADING_RE.fullmatch(text):
+            continue
+        seen = 0
+        for follow in lines[i + 1 : i + 40]:
+            text = follow.strip()
+            if not text:
+                continue
+            kind = _classify(follow, False, hint)
+            if BOILER_RE.fullmatch(text) or kind.kind in ("marker", "date"):
+                return i
+            if kind.kind == "says" and not kind.rest:
+                return i
+            seen += 1
+            if seen >= 4:
+                break
+    return None
+
+
+def _language_cue(heading: str, section: list[str]) -> str | None:
+    fr = len(_FR_CUE_RE.findall(heading)) * 3
+    en = len(_EN_CUE_RE.findall(heading)) * 3
+    for raw in section:
+        text = raw.strip()
+        if is_marker(text):
+            if "pond" in text.lower():
+                fr += 1
+            else:
+                en += 1
+    if fr == en:
+        return None
+    return "fr" if fr > en else "en"
+
+
+def _date_first(tokens: list[_Line]) -> bool:
+    """Vote: does the date line come before the author line on this page?"""
+    before = after = 0
+    for i, tok in enumerate(tokens):
+        if tok.kind != "date":
+            continue
+        prev = tokens[i - 1] if i else None
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if prev is not None and _author_like(prev):
+            pprev = tokens[i - 2] if i >= 2 else None
+            if pprev is None or pprev.kind == "marker" or prev.blank_before:
+                before += 1
+        if (prev is None or prev.kind == "marker") and nxt is not None and _author_like(nxt):
+            after += 1
+    return after > before
+
+
+def _blocks(tokens: list[_Line]) -> list[_Block]:
+    date_first = _date_first(tokens)
+    blocks: list[_Block] = []
+    cur: _Block | None = None
+    boundary = True
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if tok.kind == "marker":
+            if cur is not None:
+                cur.marker = True
+            cur, boundary, i = None, True, i + 1
+            continue
+        new: _Block | None = None
+        used = 1
+        says = tok.kind == "says" and tok.author is not None and len(tok.author.split()) <= 6
+        if says and (boundary or (not tok.rest and tok.blank_before)):
+            new = _Block(tok.indent, True, tok.author, tok.posted)
+            if tok.rest:
+                new.lines.append((False, tok.rest))
+            elif tok.posted is None and nxt is not None and nxt.kind == "date":
+                new.posted, used = nxt.posted, 2
+        elif tok.kind == "date":
+            new = _Block(tok.indent, True, None, tok.posted)
+            if date_first and nxt is not None and (_author_like(nxt) or nxt.kind == "says"):
+                new.author = nxt.author if nxt.kind == "says" else clean_author(nxt.text)
+                used = 2
+        elif not date_first and nxt is not None and nxt.kind == "date" and _author_like(tok):
+            new = _Block(tok.indent, True, clean_author(tok.text), nxt.posted)
+            used = 2
+        if new is not None:
+            cur = new
+            blocks.append(cur)
+        else:
+            if cur is None:
+                cur = _Block(tok.indent)
+                blocks.append(cur)
+            cur.lines.append((tok.blank_before, tok.text))
+        boundary = False
+        i += used
+    return blocks
+
+
+def _merge_split_headers(blocks: list[_Block]) -> list[_Block]:
+    """A header closed by a marker before its text ("Moussa / date / Répondre / text"):
+    the headerless block that follows is its text."""
+    out: list[_Block] = []
+    for block in blocks:
+        prev = out[-1] if out else None
+        if prev is not None and prev.header and not prev.lines and not block.header:
+            prev.lines, prev.marker = block.lines, prev.marker or block.marker
+            continue
+        out.append(block)
+    return out
+
+
+def _comments(blocks: list[_Block]) -> tuple[Comment, ...]:
+    comments: list[Comment] = []
+    stack: list[tuple[int, str]] = []  # (indent, id) of the open thread
+    index = ReplyIndex()
+    base = min((b.indent for b in blocks if b.header or b.marker), default=0)
+    for block in blocks:
+        if not block.header and not block.marker:
+            continue  # stray lines before the first comment or after the last: not a comment
+        lines = block.lines
+        cid = f"c{len(comments) + 1}"
+        parent: str | None = None
+        while stack and stack[-1][0] >= block.indent:
+            stack.pop()
+        if stack and block.indent > base:
+            parent = stack[-1][1]
+        if lines:
+            found, notice = index.resolve(lines[0][1])
+            parent = parent or found
+            if notice and len(lines) > 1:
+                lines = [(True, lines[1][1]), *lines[2:]]
+        raw = "".join(("\n\n" if blank else "\n") + text for blank, text in lines)
+        text = normalise_paragraphs(raw)
+        if not text:
+            continue
+        posted = block.posted
+        comments.append(
+            Comment(
+                id=cid,
+                text=text,
+                parent_id=parent,
+                author=block.author,
+                posted=posted,
+                posted_precision=Precision.DAY if posted is not None else None,
+            )
+        )
+        stack.append((block.indent, cid))
+        index.add(block.author, cid)
+    return tuple(comments)
+
+
+def split_text_comments(
+    text: str, *, lang_hint: str | None = None
+) -> tuple[str, tuple[Comment, ...]]:
+    """Plain-text copy of a page: return (article text without the comment section, comments).
+
+    The section starts at a heading line ("22 commentaires", "Comments (3)") that is followed
+    within four lines by a comment header, a reply marker or the reply form. It ends at the
+    reply form ("Laisser un commentaire", "Leave a Reply"); the form and any footer are
+    dropped. Without such a heading the text comes back unchanged, with no comments.
+    """
+    lines = text.splitlines(keepends=True)
+    heading = _find_heading(lines, lang_hint)
+    if heading is None:
+        return text, ()
+    section = lines[heading + 1 :]
+    hint = lang_hint or _language_cue(lines[heading], section)
+    tokens: list[_Line] = []
+    blank = True
+    for raw in section:
+        stripped = raw.strip()
+        if not stripped:
+            blank = True
+            continue
+        if BOILER_RE.fullmatch(stripped):
+            break  # the reply form, then the footer
+        tokens.append(_classify(raw, blank, hint))
+        blank = False
+    body = "".join(lines[:heading]).rstrip()
+    return body, _comments(_merge_split_headers(_blocks(tokens)))

@@ -1,0 +1,100 @@
+"""Copies: exact duplicates by a normalised content hash, near-copies by MinHash + LSH.
+
+An exact duplicate is not stored twice. A near-copy (syndicated, lightly edited) is stored
+and linked to the document it copies with ``duplicate_of``, so that later stages do not
+count it as an independent source.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+NUM_PERM = 128
+SHINGLE = 3  # words per shingle
+_SEED = 1
+_SCHEME = "affine32"  # stored signatures depend on it: change only with a migration
+_WORD = re.compile(r"\w+")
+
+
+def normalise(text: str) -> str:
+    """Case, accents' composition, punctuation and spacing do not make a different text."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(_WORD.findall(text))
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+
+
+def _shingles(normalised: str) -> list[bytes]:
+    words = normalised.split()
+    if len(words) <= SHINGLE:
+        return [" ".join(words).encode("utf-8")] if words else [b""]
+    return list(
+        {" ".join(words[i : i + SHINGLE]).encode("utf-8") for i in range(len(words) - SHINGLE + 1)}
+    )
+
+
+class NearDuplicateIndex:
+    """In-memory LSH over MinHash signatures; the store keeps the signatures as bytes."""
+
+    def __init__(self, *, threshold: float) -> None:
+        self.threshold = threshold
+        # Candidates come from a slightly lower LSH threshold, then the estimate decides.
+        self._lsh = MinHashLSH(threshold=max(0.05, threshold - 0.1), num_perm=NUM_PERM)
+        self._sigs: dict[str, MinHash] = {}
+        self._root: dict[str, str] = {}
+        self._order: dict[str, int] = {}
+        self._permutations = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME).permutations
+
+    def __len__(self) -> int:
+        return len(self._sigs)
+
+    def signature(self, text: str) -> MinHash:
+        sig = MinHash(
+            num_perm=NUM_PERM, seed=_SEED, permutations=self._permutations, scheme=_SCHEME
+        )
+        sig.update_batch(_shingles(normalise(text)))
+        return sig
+
+    @staticmethod
+    def to_bytes(sig: MinHash) -> bytes:
+        return np.asarray(sig.hashvalues, dtype=np.uint64).tobytes()
+
+    def from_bytes(self, data: bytes) -> MinHash:
+        values = np.frombuffer(data, dtype=np.uint64).copy()
+        return MinHash(
+            seed=_SEED, hashvalues=values, permutations=self._permutations, scheme=_SCHEME
+        )
+
+    def add(self, doc_id: str, sig: MinHash, *, duplicate_of: str | None = None) -> None:
+        if doc_id in self._sigs:
+            return
+        self._sigs[doc_id] = sig
+        self._root[doc_id] = duplicate_of or doc_id
+        self._order[doc_id] = len(self._order)
+        self._lsh.insert(doc_id, sig)
+
+    def reroot(self, old_root: str, new_root: str) -> None:
+        """An older document joined the chain: it becomes the root of every member."""
+        for key, root in self._root.items():
+            if root == old_root:
+                self._root[key] = new_root
+        self._root[new_root] = new_root
+
+    def find_original(self, sig: MinHash) -> str | None:
+        """The document this one copies (the root of its copy chain), or None."""
+        best: tuple[float, int, str] | None = None
+        for key in self._lsh.query(sig):
+            score = sig.jaccard(self._sigs[key])
+            if score < self.threshold:
+                continue
+            rank = (score, -self._order[key], key)
+            if best is None or rank > best:
+                best = rank
+        return self._root[best[2]] if best else None

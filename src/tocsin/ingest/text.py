@@ -1,0 +1,209 @@
+"""Bytes to text (with lying encodings), plain text and Markdown pages, JSON-lines exports."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import datetime
+
+import charset_normalizer
+import lxml.html
+from markdown_it import MarkdownIt
+
+from tocsin.errors import InputError
+from tocsin.ingest.comments import split_text_comments
+from tocsin.ingest.dates import find_date, parse_date, to_utc
+from tocsin.ingest.language import normalise_code
+from tocsin.models import Comment, ParsedPage, Precision
+
+_MAGIC = {
+    b"%PDF": "a PDF file",
+    b"PK\x03\x04": "a ZIP archive (or a Word/OpenDocument file)",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"\x1f\x8b": "a gzip archive",
+    b"\x7fELF": "a program",
+    b"\xd0\xcf\x11\xe0": "an old Office file",
+}
+_ADVICE = (
+    "Tocsin reads HTML, plain text, Markdown, JSON lines and RSS/Atom; convert it to text first"
+)
+
+
+def refuse_binary(data: bytes, origin: str) -> None:
+    """Raise if ``data`` is not text of any kind."""
+    for magic, what in _MAGIC.items():
+        if data.startswith(magic):
+            raise InputError(origin, f"this is {what}, not a page", _ADVICE)
+    head = data[:8192]
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(origin, "binary content (NUL bytes), not a page", _ADVICE)
+
+
+def decode(data: bytes, *, declared: str | None = None) -> str:
+    """Decode bytes whatever the page claims.
+
+    Valid UTF-8 wins even when the page declares cp1252 (the decode cannot succeed by
+    accident on real cp1252 text with accents); otherwise the declared charset if it decodes
+    cleanly; otherwise charset-normalizer's guess; cp1252 with replacement as a last resort.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if declared and declared.lower().replace("_", "-") not in {"utf-8", "utf8"}:
+        try:
+            return data.decode(declared)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    best = charset_normalizer.from_bytes(data[:200_000]).best()
+    if best is not None and best.encoding:
+        try:
+            return data.decode(best.encoding, errors="replace")
+        except LookupError:
+            pass
+    return data.decode("cp1252", errors="replace")
+
+
+_BYLINE_RE = re.compile(r"^\s*[*_]*\s*(?:par|by|de)\s+(?P<name>[^—–|,*_\d]{2,80})", re.I)
+_BLANKS = re.compile(r"\n\s*\n+")
+_markdown = MarkdownIt("commonmark")
+
+
+def _markdown_to_text(source: str) -> str:
+    html = _markdown.render(source)
+    if not html.strip():
+        return ""
+    tree = lxml.html.fragment_fromstring(html, create_parent="div")
+    blocks = [el.text_content().strip() for el in tree]
+    return "\n\n".join(b for b in blocks if b)
+
+
+def clean_author(value: str | None) -> str | None:
+    """``Par Awa Traoré`` -> ``Awa Traoré``; empty -> None."""
+    if not value:
+        return None
+    value = re.sub(r"^\s*(?:par|by)\s+", "", value.strip(), flags=re.I).strip(" ,;—–-")
+    return value[:200] or None
+
+
+def parse_text(
+    text: str, *, origin: str, markdown: bool = False, lang_hint: str | None = None
+) -> ParsedPage:
+    """A page kept as plain text or Markdown: the first line is the title; a "Par X" / "By X"
+    line and a date line near the top are read and removed; comments are split off."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    body, comments = split_text_comments(text, lang_hint=lang_hint)
+    lines = body.strip("\n").split("\n")
+    title: str | None = None
+    author: str | None = None
+    published: tuple[datetime, Precision] | None = None
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if lines and len(lines[0]) <= 250:
+        title = lines.pop(0).strip().lstrip("#").strip() or None
+    head = 0
+    while head < len(lines) and head < 6:
+        line = lines[head].strip()
+        if not line:
+            head += 1
+            continue
+        if len(line) > 120:
+            break
+        byline = _BYLINE_RE.match(line)
+        date = find_date(line, lang=lang_hint)
+        if not byline and not date:
+            break
+        if byline and author is None:
+            author = clean_author(byline.group("name"))
+        if date and published is None:
+            published = date
+        lines.pop(head)
+    rest = "\n".join(lines)
+    rest = _markdown_to_text(rest) if markdown else _BLANKS.sub("\n\n", rest).strip()
+    if markdown and title:
+        title = re.sub(r"[*_`]", "", title).strip() or None
+    return ParsedPage(
+        text=rest,
+        origin=origin,
+        title=title,
+        author=author,
+        published=published[0] if published else None,
+        published_precision=published[1] if published else None,
+        language=lang_hint,
+        comments=comments,
+    )
+
+
+def _record_date(value: object, lang: str | None) -> tuple[datetime, Precision] | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return parse_date(value, lang=lang)
+
+
+def _record_comments(items: object, origin: str, lang: str | None) -> tuple[Comment, ...]:
+    if items is None:
+        return ()
+    if not isinstance(items, list):
+        raise InputError(origin, "'comments' must be a list of objects", "fix the export")
+    local: dict[str, str] = {}
+    out: list[Comment] = []
+    for i, item in enumerate(items, 1):
+        if not isinstance(item, dict) or not str(item.get("text") or "").strip():
+            raise InputError(origin, f"comment {i} has no text", "give each comment a 'text'")
+        local[str(item.get("id", f"c{i}"))] = f"c{i}"
+    for i, item in enumerate(items, 1):
+        parent = item.get("parent_id")
+        posted = _record_date(item.get("posted"), lang)
+        out.append(
+            Comment(
+                id=f"c{i}",
+                text=str(item["text"]).strip(),
+                parent_id=local.get(str(parent)) if parent not in (None, "") else None,
+                author=str(item["author"]) if item.get("author") else None,
+                posted=to_utc(posted[0]) if posted else None,
+                posted_precision=posted[1] if posted else None,
+            )
+        )
+    return tuple(out)
+
+
+def parse_jsonl(text: str, *, origin: str) -> Iterator[ParsedPage | InputError]:
+    """One article per line: url, title, author, published, source, language, text, comments.
+    A bad line yields an ``InputError`` naming the line; the other lines go on."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{origin}:{number}"
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict):
+                raise InputError(where, "not a JSON object", "write one article object per line")
+            body = record.get("text")
+            if not isinstance(body, str) or not body.strip():
+                raise InputError(where, "no 'text'", "give each article its full text")
+            lang = normalise_code(record.get("language"))
+            published = _record_date(record.get("published"), lang)
+            hints = {k: str(record[k]) for k in ("source", "kind") if record.get(k)}
+            yield ParsedPage(
+                text=_BLANKS.sub("\n\n", body.replace("\r\n", "\n")).strip(),
+                origin=where,
+                url=str(record["url"]) if record.get("url") else None,
+                title=str(record["title"]) if record.get("title") else None,
+                author=clean_author(str(record["author"])) if record.get("author") else None,
+                published=published[0] if published else None,
+                published_precision=published[1] if published else None,
+                language=lang,
+                comments=_record_comments(record.get("comments"), where, lang),
+                hints=hints,
+            )
+        except json.JSONDecodeError as exc:
+            yield InputError(where, f"not valid JSON ({exc.msg})", "fix or remove this line")
+        except InputError as exc:
+            yield exc

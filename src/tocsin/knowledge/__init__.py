@@ -1,0 +1,120 @@
+"""Knowledge is data: loaders for the files in this folder and users' own files."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from tocsin.errors import ConfigError
+from tocsin.models import Kind, Source
+
+_HERE = Path(__file__).parent
+
+
+def slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:120] or "unknown"
+
+
+def bare_domain(domain: str | None) -> str | None:
+    if not domain:
+        return None
+    domain = domain.lower().strip().split(":")[0]
+    return domain[4:] if domain.startswith("www.") else domain
+
+
+@dataclass(frozen=True, slots=True)
+class Outlet:
+    name: str
+    kind: Kind
+    domains: tuple[str, ...]
+    files: tuple[str, ...] = ()  # glob patterns of local file names that come from it
+
+
+class OutletRegistry:
+    """Outlets by domain and by name, from the bundled file then the user's."""
+
+    def __init__(self, outlets: list[Outlet]) -> None:
+        self._by_domain: dict[str, Outlet] = {}
+        self._by_name: dict[str, Outlet] = {}
+        self._by_file = [(pattern, o) for o in outlets for pattern in o.files]
+        for outlet in outlets:
+            for domain in outlet.domains:
+                if bare := bare_domain(domain):
+                    self._by_domain[bare] = outlet
+            self._by_name[slug(outlet.name)] = outlet
+
+    @classmethod
+    def load(cls, user_file: str | Path | None = None) -> OutletRegistry:
+        outlets = _read_outlets(_HERE / "outlets.toml")
+        if user_file:
+            outlets += _read_outlets(Path(user_file))
+        return cls(outlets)
+
+    def lookup(
+        self, *, domain: str | None, name: str | None, origin: str | None = None
+    ) -> Outlet | None:
+        if (bare := bare_domain(domain)) is not None:
+            parts = bare.split(".")
+            for i in range(len(parts) - 1):  # news.site.example matches site.example
+                if hit := self._by_domain.get(".".join(parts[i:])):
+                    return hit
+        if name and (hit := self._by_name.get(slug(name))):
+            return hit
+        if origin and self._by_file:
+            base = Path(origin.split(":")[0]).name
+            for pattern, outlet in self._by_file:
+                if fnmatch.fnmatch(base, pattern):
+                    return outlet
+        return None
+
+    def source(
+        self,
+        *,
+        domain: str | None,
+        name: str | None,
+        kind: Kind | None = None,
+        language: str | None = None,
+        origin: str | None = None,
+    ) -> Source:
+        """The ``Source`` for a document: registry first, then what the page says."""
+        outlet = self.lookup(domain=domain, name=name, origin=origin)
+        display = outlet.name if outlet else (name or bare_domain(domain) or "Unknown source")
+        key = bare_domain(outlet.domains[0]) if outlet and outlet.domains else None
+        return Source(
+            id=slug(key or bare_domain(domain) or display),
+            name=display,
+            domain=bare_domain(domain) or key,
+            kind=kind or (outlet.kind if outlet else Kind.NEWS),
+            language=language,
+        )
+
+
+def _read_outlets(path: Path) -> list[Outlet]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: no such sources file; check --sources") from exc
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read sources ({exc}); fix the TOML syntax") from exc
+    outlets = []
+    for i, item in enumerate(data.get("source", []), 1):
+        if not isinstance(item, dict) or not item.get("name"):
+            raise ConfigError(f"{path}: source {i} has no name; give each [[source]] a name")
+        try:
+            kind = Kind(item.get("kind", "news"))
+        except ValueError as exc:
+            kinds = ", ".join(k.value for k in Kind)
+            raise ConfigError(
+                f"{path}: source {item['name']!r}: kind must be one of {kinds}"
+            ) from exc
+        domains = item.get("domains") or ([item["domain"]] if item.get("domain") else [])
+        files = item.get("files") or []
+        outlets.append(
+            Outlet(name=str(item["name"]), kind=kind, domains=tuple(domains), files=tuple(files))
+        )
+    return outlets

@@ -1,0 +1,140 @@
+"""Engine, migrations and the ``Store`` facade that every other layer uses.
+
+A SQLite file by default; any SQLAlchemy URL (``--db`` / ``TOCSIN_DB``), PostgreSQL
+included. The schema is created and upgraded by Alembic migrations when the store opens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
+
+from tocsin.errors import StoreError
+from tocsin.models import Document
+from tocsin.store import queries
+
+_MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def _alembic_config(conn: Connection) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    cfg.attributes["connection"] = conn
+    return cfg
+
+
+def _normalise_url(url: str) -> str:
+    if "://" not in url:  # a bare path means a SQLite file
+        return f"sqlite:///{url}"
+    return url
+
+
+def open_store(url: str) -> Store:
+    """Open (and create or upgrade) the database at ``url``."""
+    url = _normalise_url(url)
+    try:
+        if url.startswith("sqlite"):
+            engine = create_engine(url, poolclass=NullPool)
+            event.listen(engine, "connect", _sqlite_pragmas)
+        else:
+            engine = create_engine(url, pool_pre_ping=True)
+        with engine.begin() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+            head = ScriptDirectory.from_config(_alembic_config(conn)).get_current_head()
+            if current != head:
+                command.upgrade(_alembic_config(conn), "head")
+    except SQLAlchemyError as exc:
+        reason = str(exc).splitlines()[0]
+        raise StoreError(
+            f"{url}: cannot open the database ({reason}); check --db / TOCSIN_DB"
+        ) from exc
+    return Store(engine)
+
+
+class Store:
+    """Every read and write of Tocsin's objects goes through here."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # documents -----------------------------------------------------------
+    def find_by_hash(self, content_hash: str) -> str | None:
+        with self.engine.connect() as conn:
+            return queries.find_by_hash(conn, content_hash)
+
+    def save_document(self, doc: Document, *, minhash: bytes | None) -> bool:
+        """Write a document and its comments in one transaction. False if it was there."""
+        with self.transaction() as conn:
+            return queries.save_document(conn, doc, minhash=minhash)
+
+    def get_document(self, doc_id: str) -> Document | None:
+        with self.engine.connect() as conn:
+            return queries.get_document(conn, doc_id)
+
+    def list_documents(
+        self, *, limit: int = 50, offset: int = 0, language: str | None = None
+    ) -> list[queries.DocumentRow]:
+        with self.engine.connect() as conn:
+            return queries.list_documents(conn, limit=limit, offset=offset, language=language)
+
+    def published_of(self, doc_id: str) -> datetime | None:
+        with self.engine.connect() as conn:
+            return queries.published_of(conn, doc_id)
+
+    def save_original(self, doc: Document, *, minhash: bytes | None, replaces: str) -> bool:
+        """Save a document that is older than the copy chain rooted at ``replaces``."""
+        with self.transaction() as conn:
+            saved = queries.save_document(conn, doc, minhash=minhash)
+            if saved:
+                queries.relink_copies(conn, replaces, doc.id)
+            return saved
+
+    def count_documents(self) -> int:
+        with self.engine.connect() as conn:
+            return queries.count_documents(conn)
+
+    def iter_minhashes(self) -> Iterator[tuple[str, str | None, bytes]]:
+        with self.engine.connect() as conn:
+            yield from queries.iter_minhashes(conn)
+
+    def add_comments(self, doc_id: str, comments: tuple[Any, ...]) -> int:
+        """Add comments not yet stored for a document (a re-fetched page grew its thread)."""
+        with self.transaction() as conn:
+            return queries.add_comments(conn, doc_id, comments)
+
+    # feeds ---------------------------------------------------------------
+    def feed_state(self, url: str) -> queries.FeedState | None:
+        with self.engine.connect() as conn:
+            return queries.feed_state(conn, url)
+
+    def save_feed_state(self, state: queries.FeedState) -> None:
+        with self.transaction() as conn:
+            queries.save_feed_state(conn, state)

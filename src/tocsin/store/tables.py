@@ -1,0 +1,83 @@
+"""Table definitions. Portable to PostgreSQL: no SQLite-only types.
+
+The migrations in ``migrations/versions`` create these tables; a test checks that the
+migrated schema and this metadata agree.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("domain", String(300)),
+    Column("kind", String(20), nullable=False),
+    Column("language", String(8)),
+    Column("reliability", String(1), nullable=False),
+    Column("reliability_reason", Text, nullable=False),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("source_id", String(200), ForeignKey("sources.id"), nullable=False),
+    Column("url", Text),
+    Column("origin", Text, nullable=False),
+    Column("title", Text),
+    Column("author", Text),
+    Column("published", DateTime(timezone=True)),
+    Column("published_precision", String(8)),
+    Column("language", String(8)),
+    Column("kind", String(20), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("minhash", LargeBinary),
+    Column("duplicate_of", String(40), ForeignKey("documents.id")),
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
+    Index("ix_documents_url", "url"),
+    Index("ix_documents_published", "published"),
+    Index("ix_documents_duplicate_of", "duplicate_of"),
+)
+
+comments = Table(
+    "comments",
+    metadata,
+    Column("id", String(60), primary_key=True),
+    Column("document_id", String(40), ForeignKey("documents.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("parent_id", String(60)),
+    Column("author", Text),
+    Column("posted", DateTime(timezone=True)),
+    Column("posted_precision", String(8)),
+    Column("language", String(8)),
+    Column("text", Text, nullable=False),
+    Index("ix_comments_document", "document_id", "position"),
+)
+
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("url", String(2000), primary_key=True),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_polled", DateTime(timezone=True)),
+    Column("last_error", Text),
+    Column("failures", Integer, nullable=False, default=0),
+)

@@ -1,0 +1,3 @@
+from tests.httpserver import local_server
+
+__all__ = ["local_server"]
