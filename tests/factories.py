@@ -26,12 +26,56 @@ SENTENCES_EN = [
 ]
 
 
+PLACES = [
+    "Kati",
+    "Kayes",
+    "Diboli",
+    "Ségou",
+    "Markala",
+    "Sikasso",
+    "Nioro",
+    "Diéma",
+    "Kolokani",
+    "Bougouni",
+    "Kita",
+    "Koutiala",
+    "San",
+    "Mopti",
+    "Gao",
+    "Tombouctou",
+]
+WORDS = [
+    "convoi",
+    "citerne",
+    "escorte",
+    "pont",
+    "marché",
+    "route",
+    "poste",
+    "village",
+    "école",
+    "station",
+    "dépôt",
+    "frontière",
+    "camion",
+    "garnison",
+    "péage",
+    "barrage",
+    "puits",
+]
+
+
 def article_text(seed: int, *, lang: str = "fr", paragraphs: int = 4) -> str:
     rng = random.Random(seed)
     pool = SENTENCES_FR if lang == "fr" else SENTENCES_EN
     paras = []
     for _ in range(paragraphs):
-        paras.append(" ".join(rng.sample(pool, 4)) + f" (réf. {seed}-{rng.randint(0, 10**6)})")
+        local = " ".join(
+            f"{rng.choice(WORDS).capitalize()} de {rng.choice(PLACES)}, {rng.randint(2, 90)} "
+            f"{rng.choice(WORDS)}s près de {rng.choice(PLACES)}."
+            for _ in range(3)
+        )
+        paras.append(" ".join(rng.sample(pool, 3)) + " " + local + f" (réf. {seed})")
     return "\n\n".join(paras)
 
 

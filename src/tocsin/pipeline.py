@@ -89,6 +89,7 @@ class Pipeline:
         self.registry = registry or OutletRegistry.load(settings.sources_file)
         self._fetcher = fetcher
         self._index: NearDuplicateIndex | None = None
+        self._hashes: dict[str, str] = {}  # content hash -> document id
         self._now = now
 
     # -- fetching ------------------------------------------------------------
@@ -282,10 +283,13 @@ class Pipeline:
 
     # -- documents -----------------------------------------------------------
     def _near_index(self) -> NearDuplicateIndex:
+        """Fingerprints of what is stored, loaded once: content hashes and signatures."""
         if self._index is None:
             index = NearDuplicateIndex(threshold=self.settings.near_duplicate_threshold)
-            for doc_id, duplicate_of, blob in self.store.iter_minhashes():
-                index.add(doc_id, index.from_bytes(blob), duplicate_of=duplicate_of)
+            for doc_id, digest, duplicate_of, blob in self.store.iter_fingerprints():
+                self._hashes[digest] = doc_id
+                if blob:
+                    index.add(doc_id, index.from_bytes(blob), duplicate_of=duplicate_of)
             self._index = index
         return self._index
 
@@ -325,46 +329,38 @@ class Pipeline:
 
     def _store_page(self, page: ParsedPage, *, hints: Hints) -> ItemResult:
         doc = self.build_document(page, hints=hints)
-        known = self.store.find_by_hash(doc.content_hash)
-        if known is not None:
-            added = self.store.add_comments(known, doc.comments) if doc.comments else 0
-            return ItemResult(
-                origin=page.origin,
-                status="updated" if added else "duplicate",
-                doc_id=known,
-                title=doc.title,
-                language=doc.language,
-                comments=added,
-            )
         index = self._near_index()
-        sig = index.signature(doc.text)
-        original = index.find_original(sig)
-        blob = index.to_bytes(sig)
-        if original is not None and _older(doc.published, self.store.published_of(original)):
-            # the copy arrived first: the older document is the original of the chain
-            self.store.save_original(doc, minhash=blob, replaces=original)
-            index.add(doc.id, sig)
-            index.reroot(original, doc.id)
-            return ItemResult(
-                origin=page.origin,
-                status="new",
-                doc_id=doc.id,
-                title=doc.title,
-                language=doc.language,
-                comments=len(doc.comments),
-            )
-        if original is not None:
+        known = self._hashes.get(doc.content_hash)
+        if known is None:
+            sig = index.signature(doc.text)
+            original = index.find_original(sig)
+            replaces = None
+            if original is not None and _older(doc.published, self.store.published_of(original)):
+                replaces, original = original, None  # the copy came first; this is the original
             doc = replace(doc, duplicate_of=original)
-        self.store.save_document(doc, minhash=blob)
-        index.add(doc.id, sig, duplicate_of=original)
+            if self.store.save_document(doc, minhash=index.to_bytes(sig), replaces=replaces):
+                self._hashes[doc.content_hash] = doc.id
+                index.add(doc.id, sig, duplicate_of=original)
+                if replaces:
+                    index.reroot(replaces, doc.id)
+                return ItemResult(
+                    origin=page.origin,
+                    status="near-copy" if original else "new",
+                    doc_id=doc.id,
+                    title=doc.title,
+                    language=doc.language,
+                    comments=len(doc.comments),
+                    duplicate_of=original,
+                )
+            known = self.store.find_by_hash(doc.content_hash) or doc.id
+        added = self.store.add_comments(known, doc.comments) if doc.comments else 0
         return ItemResult(
             origin=page.origin,
-            status="near-copy" if original else "new",
-            doc_id=doc.id,
+            status="updated" if added else "duplicate",
+            doc_id=known,
             title=doc.title,
             language=doc.language,
-            comments=len(doc.comments),
-            duplicate_of=original,
+            comments=added,
         )
 
 

@@ -283,7 +283,7 @@ def test_slow_server_times_out_quickly(local_server: LocalServer) -> None:
     started = time.monotonic()
     message = fetch_error(fetcher(read_timeout=0.3), local_server.url("/slow"))
     assert "timed out (" in message
-    assert "the server is too slow; raise --read-timeout" in message
+    assert "the server is too slow; raise TOCSIN_READ_TIMEOUT" in message
     assert time.monotonic() - started < 2.0
 
 
@@ -295,10 +295,21 @@ def test_trickling_body_is_cut_by_the_total_deadline(local_server: LocalServer) 
     assert time.monotonic() - started < 2.0
 
 
+def test_deadline_holds_on_a_transport_that_keeps_connections(local_server: LocalServer) -> None:
+    local_server.route("/ok", body=b"ok")
+    local_server.route("/drip", trickle=50)
+    limits = replace(LOCAL, read_timeout=0.6)
+    with Fetcher(limits=limits, transport=httpx.HTTPTransport()) as f:
+        assert f.fetch(local_server.url("/ok")).content == b"ok"
+        with pytest.raises(FetchError, match="timed out"):
+            f.fetch(local_server.url("/drip"))
+    assert local_server.requests["/ok"][0]["connection"] == "close"
+
+
 def test_body_too_large_by_content_length(local_server: LocalServer) -> None:
     local_server.route("/big", body=b"x" * 2000)
     message = fetch_error(fetcher(max_bytes=1000), local_server.url("/big"))
-    assert "body larger than 1,000 bytes; raise the limit with --max-bytes" in message
+    assert "body larger than 1,000 bytes; raise it with --max-bytes or TOCSIN_MAX_BYTES" in message
 
 
 def test_body_too_large_while_streaming(local_server: LocalServer) -> None:
@@ -398,7 +409,7 @@ def test_robots_txt_is_respected_and_read_once(local_server: LocalServer, robots
             f.fetch(url)
     assert str(info.value) == (
         f"{url}: disallowed by the site's robots.txt; "
-        "pass --ignore-robots if you are entitled to fetch it anyway"
+        "set TOCSIN_RESPECT_ROBOTS=0 only if you are entitled to fetch it anyway"
     )
     assert local_server.hits == {"/robots.txt": 1, "/public": 1}
 

@@ -144,6 +144,11 @@ def _short_text(el: HtmlElement, limit: int = 300) -> str | None:
     return text if len(text) <= limit else None
 
 
+def _flat(text: str) -> str:
+    """HTML source line breaks are spaces; only elements make lines and paragraphs."""
+    return text.replace("\r", " ").replace("\n", " ")
+
+
 def _block_text(
     root: HtmlElement, skip: set[HtmlElement] | frozenset[HtmlElement] = frozenset()
 ) -> str:
@@ -157,7 +162,7 @@ def _block_text(
             if tag in _BLOCK_TAGS:
                 parts.append("\n\n")
             if el is not root and el.tail:
-                parts.append(el.tail)
+                parts.append(_flat(el.tail))
             continue
         if el is not root and (
             not isinstance(tag, str)
@@ -166,14 +171,14 @@ def _block_text(
             or any(c in _UI_CLASSES for c in _classes(el))
         ):
             if el.tail:
-                parts.append(el.tail)
+                parts.append(_flat(el.tail))
             continue
         if tag == "br":
             parts.append("\n")
         elif tag in _BLOCK_TAGS:
             parts.append("\n\n")
         if el.text and isinstance(tag, str):
-            parts.append(el.text)
+            parts.append(el.text if tag == "pre" else _flat(el.text))
         stack.append((el, True))
         stack.extend((child, False) for child in reversed(el))
     return normalise_paragraphs("".join(parts))
@@ -213,6 +218,7 @@ def _find_items(root: HtmlElement) -> tuple[list[_Item], list[HtmlElement]]:
             continue
         candidate = _is_schema_comment(el) or (
             el.tag in _ITEM_TAGS
+            and not {"pingback", "trackback"} & set(_classes(el))
             and (
                 any(c in _ITEM_CLASSES for c in _classes(el))
                 or (_ITEM_ID_RE.fullmatch(el.get("id") or "") is not None and el.tag == "li")
@@ -473,7 +479,8 @@ def _section_roots(items: list[_Item], containers: list[HtmlElement]) -> list[Ht
     for el in tops:
         parent = el.getparent()
         if parent is not None and parent in memo:
-            root = memo[parent] or el
+            cached = memo[parent]
+            root = cached if cached is not None else el
         else:
             root = _climb(el, on_path)
             if parent is not None:

@@ -315,7 +315,7 @@ def _author_like(line: _Line) -> bool:
 
 
 def _classify(raw: str, blank_before: bool, hint: str | None) -> _Line:
-    expanded = raw.expandtabs(4)
+    expanded = raw.expandtabs(8)
     text = expanded.strip()
     line = _Line(len(expanded) - len(expanded.lstrip()), text, blank_before, "text")
     if is_marker(text):
@@ -335,11 +335,19 @@ def _classify(raw: str, blank_before: bool, hint: str | None) -> _Line:
 
 
 def _find_heading(lines: list[str], hint: str | None) -> int | None:
-    """Index of the comment heading: a heading line followed closely by comment structure."""
+    """Index of the comment heading: the first heading line followed within four lines by a
+    comment header, a reply marker or the reply form; failing that, the last heading line
+    with a reply marker somewhere after it."""
+    last_heading: int | None = None
+    fallback: int | None = None
     for i, raw in enumerate(lines):
         text = raw.strip()
+        if is_marker(text):
+            fallback = last_heading if last_heading is not None else fallback
+            continue
         if len(text) > 260 or not HEADING_RE.fullmatch(text):
             continue
+        last_heading = i
         seen = 0
         for follow in lines[i + 1 : i + 40]:
             text = follow.strip()
@@ -353,10 +361,12 @@ def _find_heading(lines: list[str], hint: str | None) -> int | None:
             seen += 1
             if seen >= 4:
                 break
-    return None
+    return fallback
 
 
 def _language_cue(heading: str, section: list[str]) -> str | None:
+    """"fr" when the heading and markers are French. English cues give no order: British
+    and West African English write dates day-first, American English month-first."""
     fr = len(_FR_CUE_RE.findall(heading)) * 3
     en = len(_EN_CUE_RE.findall(heading)) * 3
     for raw in section:
@@ -366,9 +376,7 @@ def _language_cue(heading: str, section: list[str]) -> str | None:
                 fr += 1
             else:
                 en += 1
-    if fr == en:
-        return None
-    return "fr" if fr > en else "en"
+    return "fr" if fr > en else None
 
 
 def _date_first(tokens: list[_Line]) -> bool:

