@@ -161,7 +161,7 @@ def watch(
             pipeline,
             feeds,
             once=once,
-            on_result=lambda r: _report(r, as_json=as_json),
+            on_result=lambda r: r.status == "duplicate" or _report(r, as_json=as_json),
             on_error=lambda msg: err.print(f"[yellow]warning[/yellow] {msg}", highlight=False),
         )
     except KeyboardInterrupt:
@@ -311,28 +311,19 @@ def demo(
 
 
 def main() -> None:
-    """Entry point: user errors are one line on stderr, never a traceback."""
+    """Entry point: user errors are one line on stderr, never a traceback.
+
+    Typer handles --help, usage errors (exit 2) and exit codes; a ``TocsinError`` raised by
+    the library ends the command with its one-line message and exit code 2.
+    """
     try:
-        code = app(standalone_mode=False)
+        app()
     except TocsinError as exc:
         err.print(f"error: {exc}", markup=False, highlight=False)
         sys.exit(2)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        err.print("aborted", markup=False)
-        sys.exit(130)
     except KeyboardInterrupt:
         err.print("interrupted", markup=False)
         sys.exit(130)
-    except Exception as exc:  # click usage errors and the like
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
-    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

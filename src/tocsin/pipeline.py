@@ -266,6 +266,10 @@ class Pipeline:
         feed_hints = replace(hints, source=hints.source or feed_title)
         for number, entry in enumerate(entries, 1):
             where = entry.link or f"{origin}#{number}"
+            if entry.link and (known := self.store.find_by_url(entry.link)):
+                # seen on an earlier poll: no new fetch of the article
+                yield ItemResult(origin=where, status="duplicate", doc_id=known, title=entry.title)
+                continue
             page = entry_page(entry, origin=where, min_words=self.settings.min_words)
             if page is not None:
                 yield self._store_page(page, hints=feed_hints)

@@ -15,7 +15,7 @@ from tocsin.models import Kind
 from tocsin.pipeline import Hints, ItemResult, Pipeline
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-MIN_INTERVAL = 10.0
+MIN_INTERVAL = 1.0
 RETRY_FIRST = 30.0  # seconds before retrying a failed feed; doubles, capped by its interval
 
 
@@ -82,6 +82,7 @@ def run_watch(
     on_error: Callable[[str], None] = lambda _m: None,
     stop: threading.Event | None = None,
     clock: Callable[[], float] = time.monotonic,
+    retry_first: float = RETRY_FIRST,
 ) -> None:
     """Poll until ``stop`` is set (or Ctrl-C, or after one round with ``once``)."""
     stop = stop or threading.Event()
@@ -101,7 +102,7 @@ def run_watch(
                 delay = feed.interval
             except InputError as exc:
                 failures[feed.url] += 1
-                delay = min(feed.interval, RETRY_FIRST * 2 ** (failures[feed.url] - 1))
+                delay = min(feed.interval, retry_first * 2 ** (failures[feed.url] - 1))
                 on_error(f"{exc} (retrying in {delay:.0f} s)")
                 results = []
             for result in results:

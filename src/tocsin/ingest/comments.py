@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 
 import lxml.html
@@ -27,69 +27,61 @@ from tocsin.ingest.comments_text import (
     ReplyIndex,
     clean_author,
     date_line,
+    new_comment,
     normalise_paragraphs,
     parse_iso,
     search_date,
     split_text_comments,
 )
-from tocsin.models import Comment, Precision
+from tocsin.models import Comment
 
 __all__ = ["parse_disqus_export", "split_html_comments", "split_text_comments"]
 
-_ITEM_CLASSES = frozenset(
-    {"comment", "comment-item", "comment_item", "commentaire", "comments-item", "c-comment"}
-)
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_ITEM_CLASSES = _words("comment comment-item comment_item commentaire comments-item c-comment")
 _ITEM_ID_RE = re.compile(r"(?:li-)?comment-?\d+")
-_ITEM_TAGS = frozenset({"li", "article", "div", "section", "dd", "blockquote", "aside"})
-_CONTAINERS = frozenset(
-    {
-        "comments", "comments-area", "comment-list", "commentlist", "comments-list",
-        "commentslist", "comments-section", "comment-section", "comments-container",
-        "comments-wrapper", "comments-block", "comment-respond", "disqus_thread", "respond",
-        "commentaires", "comment-thread", "comments-thread",
-    }
+_ITEM_TAGS = _words("li article div section dd blockquote aside")
+_CONTAINERS = _words(
+    "comments comments-area comment-list commentlist comments-list commentslist"
+    " comments-section comment-section comments-container comments-wrapper comments-block"
+    " comment-respond disqus_thread respond commentaires comment-thread comments-thread"
 )
-_CONTAINER_TAGS = frozenset(
-    {"div", "section", "aside", "ol", "ul", "footer", "article", "dl", "form"}
+_CONTAINER_TAGS = _words("div section aside ol ul footer article dl form")
+_BLOCK_TAGS = _words(
+    "p div li ul ol blockquote section article header footer h1 h2 h3 h4 h5 h6 pre table tr"
+    " td th dd dt dl figure figcaption aside main nav address hr"
 )
-_BLOCK_TAGS = frozenset(
-    {
-        "p", "div", "li", "ul", "ol", "blockquote", "section", "article", "header", "footer",
-        "h1", "h2", "h3", "h4", "h5", "h6", "pre", "table", "tr", "td", "th", "dd", "dt", "dl",
-        "figure", "figcaption", "aside", "main", "nav", "address", "hr",
-    }
+_SKIP_TAGS = _words(
+    "script style noscript template form button select textarea input svg iframe object"
+    " embed img video audio canvas head title meta link"
 )
-_SKIP_TAGS = frozenset(
-    {
-        "script", "style", "noscript", "template", "form", "button", "select", "textarea",
-        "input", "svg", "iframe", "object", "embed", "img", "video", "audio", "canvas",
-        "head", "title", "meta", "link",
-    }
-)
-_UI_CLASSES = frozenset(
-    {
-        "reply", "comment-reply-link", "comment-reply", "edit-link", "comment-edit-link",
-        "says", "screen-reader-text", "sr-only", "comment-actions", "visually-hidden",
-    }
+_MEDIA_TAGS = _words("img video audio iframe picture svg object embed")
+_UI_CLASSES = _words(
+    "reply comment-reply-link comment-reply edit-link comment-edit-link says"
+    " screen-reader-text sr-only comment-actions visually-hidden"
 )
 _TEXT_CLASS_RE = re.compile(
     r"(?:comments?[-_]{1,2}|commentaire[-_])?(?:content|text|message|body-text|contenu|texte)"
     r"|post-message|comment-entry|commentcontent|commenttext"
 )
-_AUTHOR_PARTS = frozenset({"author", "auteur", "commenter", "username", "pseudo", "nickname"})
-_NOT_AUTHOR_PARTS = frozenset({"avatar", "img", "photo", "badge", "role", "url"})
-_DATE_PARTS = frozenset(
-    {"date", "time", "timestamp", "posted", "published", "meta", "metadata", "info"}
+_AUTHOR_PARTS = _words("author auteur commenter username pseudo nickname")
+_NOT_AUTHOR_PARTS = _words("avatar img photo badge role url")
+_DATE_PARTS = _words("date time timestamp posted published meta metadata info")
+_META_PARTS = (
+    _DATE_PARTS
+    | _AUTHOR_PARTS
+    | _words(
+        "reply avatar vcard says edit permalink actions footer header byline fn likes votes"
+        " rating report share user"
+    )
 )
-_META_PARTS = _DATE_PARTS | _AUTHOR_PARTS | frozenset(
-    {"reply", "avatar", "vcard", "says", "edit", "permalink", "actions", "footer", "header",
-     "byline", "fn", "likes", "votes", "rating", "report", "share", "user"}
-)
-_PARENT_ATTRS = (
-    "data-parent", "data-parent-id", "data-parentid", "data-reply-to", "data-in-reply-to",
-)
+_PARENT_ATTRS = ("data-parent", "data-parent-id", "data-parentid", "data-reply-to")
 _KEY_ATTRS = ("id", "data-id", "data-comment-id", "data-commentid")
-_DATE_PROPS = frozenset({"datecreated", "datepublished", "commenttime", "uploaddate"})
+_DATE_PROPS = _words("datecreated datepublished commenttime uploaddate")
 _SCHEMA_COMMENT_RE = re.compile(r"/(?:Comment|UserComments)$")
 
 
@@ -149,10 +141,8 @@ def _flat(text: str) -> str:
     return text.replace("\r", " ").replace("\n", " ")
 
 
-def _block_text(
-    root: HtmlElement, skip: set[HtmlElement] | frozenset[HtmlElement] = frozenset()
-) -> str:
-    """Text of ``root`` with paragraphs apart, leaving out ``skip`` subtrees and UI chrome."""
+def _block_text(root: HtmlElement, *skips: Collection[HtmlElement]) -> str:
+    """Text of ``root`` with paragraphs apart, leaving out ``skips`` subtrees and UI chrome."""
     parts: list[str] = []
     stack: list[tuple[HtmlElement, bool]] = [(root, False)]
     while stack:
@@ -166,7 +156,7 @@ def _block_text(
             continue
         if el is not root and (
             not isinstance(tag, str)
-            or el in skip
+            or any(el in skip for skip in skips)
             or tag in _SKIP_TAGS
             or any(c in _UI_CLASSES for c in _classes(el))
         ):
@@ -344,12 +334,12 @@ def _item_text(
     text_el = _find_text_el(item.own)
     if text_el is not None:
         return _block_text(text_el, items), None
-    skip = items | {el for el in item.own if _is_meta(el)}
+    skip = {el for el in item.own if _is_meta(el)}
     if author_el is not None:
         skip.add(author_el)
     kept: list[str] = []
     posted: datetime | None = None
-    for para in _block_text(item.el, skip).split("\n\n"):
+    for para in _block_text(item.el, items, skip).split("\n\n"):
         if not para or (author and clean_author(para) == author):
             continue
         is_date, when = date_line(para, hint=hint)
@@ -399,10 +389,6 @@ def _comments_from_items(items: list[_Item], hint: str | None) -> tuple[Comment,
             continue
         cid = f"c{len(comments) + 1}"
         parent = inherited
-        wrapper = waiting.pop(id(anc), None) if anc is not None else None
-        if wrapper is not None:
-            eff[id(wrapper)] = cid
-            _add_keys(keys, wrapper.el, cid)
         for attr in _PARENT_ATTRS:
             value = item.el.get(attr)
             if value is not None:
@@ -413,17 +399,12 @@ def _comments_from_items(items: list[_Item], hint: str | None) -> tuple[Comment,
         if parent is None:
             parent = index.resolve(text.split("\n\n", 1)[0])[0]
         posted = _find_date(item.own, hint) or para_date
-        comments.append(
-            Comment(
-                id=cid,
-                text=text,
-                parent_id=parent,
-                author=author,
-                posted=posted,
-                posted_precision=Precision.DAY if posted is not None else None,
-            )
-        )
+        comments.append(new_comment(cid, text, parent, author, posted))
         eff[id(item)] = cid
+        wrapper = waiting.pop(id(anc), None) if anc is not None else None
+        if wrapper is not None:
+            eff[id(wrapper)] = cid
+            _add_keys(keys, wrapper.el, cid)
         _add_keys(keys, item.el, cid)
         index.add(author, cid)
     return tuple(comments)
@@ -456,9 +437,6 @@ def _section_part(el: HtmlElement, on_path: set[HtmlElement]) -> bool:
     return bool(HEADING_RE.fullmatch(text) or BOILER_RE.fullmatch(text))
 
 
-_MEDIA_TAGS = frozenset({"img", "video", "audio", "iframe", "picture", "svg", "object", "embed"})
-
-
 def _comment_named(el: HtmlElement) -> bool:
     names = [(el.get("id") or "").lower(), *_classes(el)]
     return any(w in n for n in names for w in ("comment", "respond", "reply", "disqus", "reaction"))
@@ -476,13 +454,14 @@ def _section_roots(items: list[_Item], containers: list[HtmlElement]) -> list[Ht
             node = node.getparent()
     roots: list[HtmlElement] = []
     memo: dict[HtmlElement, HtmlElement | None] = {}
+    parts_ok: dict[HtmlElement, bool] = {}
     for el in tops:
         parent = el.getparent()
         if parent is not None and parent in memo:
             cached = memo[parent]
             root = cached if cached is not None else el
         else:
-            root = _climb(el, on_path)
+            root = _climb(el, on_path, parts_ok)
             if parent is not None:
                 memo[parent] = root if root is not el else None
         roots.append(root)
@@ -492,7 +471,9 @@ def _section_roots(items: list[_Item], containers: list[HtmlElement]) -> list[Ht
     return roots
 
 
-def _climb(el: HtmlElement, on_path: set[HtmlElement]) -> HtmlElement:
+def _climb(
+    el: HtmlElement, on_path: set[HtmlElement], parts_ok: dict[HtmlElement, bool]
+) -> HtmlElement:
     best: HtmlElement | None = None
     anc = el.getparent()
     while anc is not None and anc.tag not in ("body", "html"):
@@ -506,7 +487,10 @@ def _climb(el: HtmlElement, on_path: set[HtmlElement]) -> HtmlElement:
         parent = cur.getparent()
         if parent is None or parent.tag in ("body", "html", "main"):
             return cur
-        if not all(_section_part(child, on_path) for child in parent):
+        ok = parts_ok.get(parent)
+        if ok is None:
+            ok = parts_ok[parent] = all(_section_part(child, on_path) for child in parent)
+        if not ok:
             return cur
         cur = parent
 
@@ -528,11 +512,29 @@ def _remove_sections(roots: list[HtmlElement]) -> None:
             text = _short_text(prev, 200)
             if text and (HEADING_RE.fullmatch(text) or BOILER_RE.fullmatch(text)):
                 chosen.add(prev)
-                prev.drop_tree()
+                _drop(prev)
                 prev = root.getprevious()
             else:
                 break
-        root.drop_tree()
+        _drop(root)
+
+
+_XML_UNSAFE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _drop(el: HtmlElement) -> None:
+    """Remove ``el`` and its subtree, keeping its tail text (lxml's drop_tree, but safe with
+    control characters that the parser let through)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail, prev = el.tail, el.getprevious()
+    if tail:
+        if prev is not None:
+            prev.tail = _XML_UNSAFE_RE.sub("", (prev.tail or "") + tail)
+        else:
+            parent.text = _XML_UNSAFE_RE.sub("", (parent.text or "") + tail)
+    parent.remove(el)
 
 
 def _page_language(tree: HtmlElement) -> str | None:
@@ -591,21 +593,20 @@ def parse_disqus_export(xml: bytes) -> dict[str, tuple[Comment, ...]]:
     post above it. A thread with no link is keyed ``disqus-thread:<id>``; threads without a
     kept post are left out. Raises InputError when the bytes are not a Disqus export.
     """
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True,
-        remove_pis=True, huge_tree=False,
-    )
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
         root = etree.fromstring(xml, parser)
     except etree.XMLSyntaxError as exc:
         raise InputError(
-            "Disqus export", f"not well-formed XML ({exc})",
+            "Disqus export",
+            f"not well-formed XML ({exc})",
             "export the comments again from the Disqus admin (Moderation > Export)",
         ) from exc
     if root is None or _local(root) != "disqus":
         raise InputError(
-            "Disqus export", f"root element is <{_local(root) if root is not None else ''}>, "
-            "not <disqus>", "pass the XML file that Disqus mails after an export",
+            "Disqus export",
+            f"root element is <{_local(root) if root is not None else ''}>, not <disqus>",
+            "pass the XML file that Disqus mails after an export",
         )
     links: dict[str, str] = {}
     posts: list[etree._Element] = []
@@ -649,16 +650,8 @@ def parse_disqus_export(xml: bytes) -> dict[str, tuple[Comment, ...]]:
         posted = parse_iso(_child_text(post, "createdAt"))
         thread = grouped.setdefault(link, [])
         cid = f"c{len(thread) + 1}"
-        thread.append(
-            Comment(
-                id=cid,
-                text=text,
-                parent_id=parent[1] if parent and parent[0] == link else None,
-                author=author,
-                posted=posted,
-                posted_precision=Precision.DAY if posted is not None else None,
-            )
-        )
+        parent_id = parent[1] if parent and parent[0] == link else None
+        thread.append(new_comment(cid, text, parent_id, author, posted))
         if pid:
             local.setdefault(pid, (link, cid))
     return {link: tuple(comments) for link, comments in grouped.items()}

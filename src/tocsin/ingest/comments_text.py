@@ -225,6 +225,14 @@ _SAYS_TAIL_RE = re.compile(
 )
 
 
+def new_comment(
+    cid: str, text: str, parent: str | None, author: str | None, posted: datetime | None
+) -> Comment:
+    """A comment; a full date is day precision (language is detected later)."""
+    precision = Precision.DAY if posted is not None else None
+    return Comment(cid, text, parent, author, posted, precision)
+
+
 def clean_author(name: str) -> str | None:
     """'Moussa says:' -> 'Moussa'; empty or implausibly long names -> None."""
     name = _SAYS_TAIL_RE.sub("", " ".join(name.split()))
@@ -335,15 +343,15 @@ def _classify(raw: str, blank_before: bool, hint: str | None) -> _Line:
 
 
 def _find_heading(lines: list[str], hint: str | None) -> int | None:
-    """Index of the comment heading: the first heading line followed within four lines by a
-    comment header, a reply marker or the reply form; failing that, the last heading line
-    with a reply marker somewhere after it."""
+    """Index of the comment heading: a heading line followed within four lines by a comment
+    header, a reply marker or the reply form; or, if a reply marker comes first, the last
+    heading line above that marker. No marker of the section is ever left in the body."""
     last_heading: int | None = None
-    fallback: int | None = None
     for i, raw in enumerate(lines):
         text = raw.strip()
         if is_marker(text):
-            fallback = last_heading if last_heading is not None else fallback
+            if last_heading is not None:
+                return last_heading
             continue
         if len(text) > 260 or not HEADING_RE.fullmatch(text):
             continue
@@ -361,11 +369,11 @@ def _find_heading(lines: list[str], hint: str | None) -> int | None:
             seen += 1
             if seen >= 4:
                 break
-    return fallback
+    return None
 
 
 def _language_cue(heading: str, section: list[str]) -> str | None:
-    """"fr" when the heading and markers are French. English cues give no order: British
+    """ "fr" when the heading and markers are French. English cues give no order: British
     and West African English write dates day-first, American English month-first."""
     fr = len(_FR_CUE_RE.findall(heading)) * 3
     en = len(_EN_CUE_RE.findall(heading)) * 3
@@ -477,17 +485,7 @@ def _comments(blocks: list[_Block]) -> tuple[Comment, ...]:
         text = normalise_paragraphs(raw)
         if not text:
             continue
-        posted = block.posted
-        comments.append(
-            Comment(
-                id=cid,
-                text=text,
-                parent_id=parent,
-                author=block.author,
-                posted=posted,
-                posted_precision=Precision.DAY if posted is not None else None,
-            )
-        )
+        comments.append(new_comment(cid, text, parent, block.author, block.posted))
         stack.append((block.indent, cid))
         index.add(block.author, cid)
     return tuple(comments)

@@ -90,6 +90,10 @@ class Store:
         with self.engine.connect() as conn:
             return queries.find_by_hash(conn, content_hash)
 
+    def find_by_url(self, url: str) -> str | None:
+        with self.engine.connect() as conn:
+            return queries.find_by_url(conn, url)
+
     def save_document(
         self, doc: Document, *, minhash: bytes | None, replaces: str | None = None
     ) -> bool:

@@ -60,6 +60,11 @@ def find_by_hash(conn: Connection, content_hash: str) -> str | None:
     return row[0] if row else None
 
 
+def find_by_url(conn: Connection, url: str) -> str | None:
+    row = conn.execute(select(documents.c.id).where(documents.c.url == url).limit(1)).first()
+    return row[0] if row else None
+
+
 def _upsert_source(conn: Connection, src: Source) -> None:
     exists = conn.execute(select(sources.c.id).where(sources.c.id == src.id)).first()
     if exists:
