@@ -43,7 +43,7 @@ def build_pages(count: int, seed: int = 7) -> list[bytes]:
     pages = []
     for i in range(count):
         html = templates[i % len(templates)]
-        paras = rng.sample(pool, 8) + [f"Note de la rédaction n°{i} : mise à jour {rng.random()}."]
+        paras = [*rng.sample(pool, 8), f"Note de la rédaction n°{i} : mise à jour {rng.random()}."]
         body = "".join(f"<p>{p}</p>" for p in paras)
         # replace the first article's paragraphs with the new ones, keep everything else
         html = re.sub(

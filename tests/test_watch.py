@@ -19,10 +19,12 @@ def _feed(title: str, n: int, offset: int = 0) -> bytes:
     items = "".join(
         f"<item><title>{title} {i}</title><link>https://feed.example/{title}/{i}</link>"
         f"<pubDate>Tue, 04 Nov 2025 08:00:00 GMT</pubDate>"
-        f"<description><![CDATA[<p>{article_text(sum(map(ord, title)) * 100 + i)}</p>]]></description></item>"
+        f"<description><![CDATA[<p>{article_text(sum(map(ord, title)) * 100 + i)}</p>]]>"
+        "</description></item>"
         for i in range(offset, offset + n)
     )
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>{items}</channel></rss>'.encode()
+    channel = f"<channel><title>{title}</title>{items}</channel>"
+    return f'<?xml version="1.0"?><rss version="2.0">{channel}</rss>'.encode()
 
 
 def test_config_file(tmp_path: Path) -> None:

@@ -161,7 +161,7 @@ def watch(
             pipeline,
             feeds,
             once=once,
-            on_result=lambda r: r.status == "duplicate" or _report(r, as_json=as_json),
+            on_result=lambda r: None if r.status == "duplicate" else _report(r, as_json=as_json),
             on_error=lambda msg: err.print(f"[yellow]warning[/yellow] {msg}", highlight=False),
         )
     except KeyboardInterrupt:

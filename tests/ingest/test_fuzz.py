@@ -3,6 +3,7 @@ text never leaks into the article body."""
 
 from __future__ import annotations
 
+import contextlib
 import html
 
 from hypothesis import HealthCheck, given, settings
@@ -25,7 +26,8 @@ def _wp(comments: list[str]) -> str:
         f"<p>{html.escape(text)}</p></div></article></li>"
         for i, text in enumerate(comments)
     )
-    return f'<div id="comments"><h2>{len(comments)} commentaires</h2><ol class="comment-list">{items}</ol></div>'
+    heading = f"<h2>{len(comments)} commentaires</h2>"
+    return f'<div id="comments">{heading}<ol class="comment-list">{items}</ol></div>'
 
 
 @FUZZ
@@ -41,10 +43,8 @@ def test_html_parser_on_arbitrary_bytes(data: bytes) -> None:
 @given(st.text(max_size=3000))
 def test_html_parser_on_arbitrary_markup(text: str) -> None:
     page = "<html><body><article><p>" + text + "</p></article></body></html>"
-    try:
+    with contextlib.suppress(InputError):
         parse_html(page.encode("utf-8", "surrogatepass"), origin="fuzz.html")
-    except InputError:
-        pass
 
 
 @FUZZ
@@ -62,7 +62,8 @@ def test_text_comments_never_in_body(comments: list[str], seed: int) -> None:
         f"Lecteur {i}\n4 novembre 2025 à 9 h {10 + i} min\n\n{text}\n\nRépondre"
         for i, text in enumerate(comments)
     )
-    source = f"Titre\nPar Awa Traoré\n\n{article_text(seed)}\n\n{len(comments)} Commentaires\n\n{thread}\n"
+    heading = f"{len(comments)} Commentaires"
+    source = f"Titre\nPar Awa Traoré\n\n{article_text(seed)}\n\n{heading}\n\n{thread}\n"
     page = parse_text(source, origin="p.txt")
     assert "zq " not in page.text and "Répondre" not in page.text
     assert [c.text for c in page.comments] == comments

@@ -185,6 +185,20 @@ class _Item:
         self.own: list[HtmlElement] = []
 
 
+def _is_item(el: HtmlElement, in_comments: bool) -> bool:
+    """Schema.org Comment; or a comment class / WordPress ``li#comment-N`` that sits in a
+    comment container, in a list, or shows an author or a date."""
+    if _is_schema_comment(el):
+        return True
+    tokens = set(_classes(el))
+    if el.tag not in _ITEM_TAGS or tokens & {"pingback", "trackback"}:
+        return False
+    is_li = el.tag == "li" and getattr(el.getparent(), "tag", "") in ("ol", "ul")
+    if not (tokens & _ITEM_CLASSES or (is_li and _ITEM_ID_RE.fullmatch(el.get("id") or ""))):
+        return False
+    return in_comments or is_li or _has_comment_markup(el)
+
+
 def _find_items(root: HtmlElement) -> tuple[list[_Item], list[HtmlElement]]:
     """Comment items in document order, and the comment containers seen (one walk)."""
     items: list[_Item] = []
@@ -206,29 +220,7 @@ def _find_items(root: HtmlElement) -> tuple[list[_Item], list[HtmlElement]]:
             open_containers += 1
         if el.tag in ("html", "body"):
             continue
-        candidate = _is_schema_comment(el) or (
-            el.tag in _ITEM_TAGS
-            and not {"pingback", "trackback"} & set(_classes(el))
-            and (
-                any(c in _ITEM_CLASSES for c in _classes(el))
-                or (_ITEM_ID_RE.fullmatch(el.get("id") or "") is not None and el.tag == "li")
-            )
-        )
-        if (
-            candidate
-            and not is_container
-            and (
-                _is_schema_comment(el)
-                or open_containers > 0
-                or open_items
-                or (
-                    el.tag == "li"
-                    and el.getparent() is not None
-                    and el.getparent().tag in ("ol", "ul")
-                )
-                or _has_comment_markup(el)
-            )
-        ):
+        if not is_container and _is_item(el, open_containers > 0 or bool(open_items)):
             item = _Item(el, open_items[-1] if open_items else None)
             items.append(item)
             open_items.append(item)
@@ -586,6 +578,19 @@ def _dsq_id(el: etree._Element | None) -> str:
     return el.get(_DSQ) or el.get("dsq:id") or el.get("id") or ""
 
 
+def _disqus_root(xml: bytes) -> etree._Element:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    source, advice = "Disqus export", "pass the XML file from Disqus (Moderation > Export)"
+    try:
+        root = etree.fromstring(xml, parser)
+    except etree.XMLSyntaxError as exc:
+        raise InputError(source, f"not well-formed XML ({exc})", advice) from exc
+    if root is None or _local(root) != "disqus":
+        name = _local(root) if root is not None else ""
+        raise InputError(source, f"root element is <{name}>, not <disqus>", advice)
+    return root
+
+
 def parse_disqus_export(xml: bytes) -> dict[str, tuple[Comment, ...]]:
     """Disqus XML export -> {thread link: comments in export order}.
 
@@ -593,42 +598,21 @@ def parse_disqus_export(xml: bytes) -> dict[str, tuple[Comment, ...]]:
     post above it. A thread with no link is keyed ``disqus-thread:<id>``; threads without a
     kept post are left out. Raises InputError when the bytes are not a Disqus export.
     """
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    try:
-        root = etree.fromstring(xml, parser)
-    except etree.XMLSyntaxError as exc:
-        raise InputError(
-            "Disqus export",
-            f"not well-formed XML ({exc})",
-            "export the comments again from the Disqus admin (Moderation > Export)",
-        ) from exc
-    if root is None or _local(root) != "disqus":
-        raise InputError(
-            "Disqus export",
-            f"root element is <{_local(root) if root is not None else ''}>, not <disqus>",
-            "pass the XML file that Disqus mails after an export",
-        )
-    links: dict[str, str] = {}
-    posts: list[etree._Element] = []
-    for el in root:
-        name = _local(el)
-        if name == "thread":
-            tid = _dsq_id(el)
-            links[tid] = _child_text(el, "link") or f"disqus-thread:{tid}"
-        elif name == "post":
-            posts.append(el)
-    skipped: dict[str, str] = {}  # deleted/spam post -> its parent
-    for post in posts:
-        if _child_text(post, "isDeleted") == "true" or _child_text(post, "isSpam") == "true":
-            skipped[_dsq_id(post)] = _dsq_id(_child(post, "parent"))
+    root = _disqus_root(xml)
+    links = {_dsq_id(el): _child_text(el, "link") for el in root if _local(el) == "thread"}
+    posts = [el for el in root if _local(el) == "post"]
+    skipped = {  # deleted or spam post -> its parent
+        _dsq_id(post): _dsq_id(_child(post, "parent"))
+        for post in posts
+        if "true" in (_child_text(post, "isDeleted"), _child_text(post, "isSpam"))
+    }
     grouped: dict[str, list[Comment]] = {}
     local: dict[str, tuple[str, str]] = {}  # dsq id -> (link, local id)
     for post in posts:
-        pid = _dsq_id(post)
-        if pid in skipped:
+        if _dsq_id(post) in skipped:
             continue
         tid = _dsq_id(_child(post, "thread"))
-        link = links.get(tid, f"disqus-thread:{tid}")
+        link = links.get(tid) or f"disqus-thread:{tid}"
         message = _child_text(post, "message")
         try:
             text = _block_text(lxml.html.fragment_fromstring(message, create_parent="div"))
@@ -636,22 +620,17 @@ def parse_disqus_export(xml: bytes) -> dict[str, tuple[Comment, ...]]:
             text = normalise_paragraphs(message)
         if not text:
             continue
-        parent_ref, seen = _dsq_id(_child(post, "parent")), set()
-        while parent_ref in skipped and parent_ref not in seen:
-            seen.add(parent_ref)
-            parent_ref = skipped[parent_ref]
-        parent = local.get(parent_ref)
-        author_el = _child(post, "author")
-        author = None
-        if author_el is not None:
-            author = clean_author(
-                _child_text(author_el, "name") or _child_text(author_el, "username")
-            )
-        posted = parse_iso(_child_text(post, "createdAt"))
+        ref, seen = _dsq_id(_child(post, "parent")), set()
+        while ref in skipped and ref not in seen:
+            seen.add(ref)
+            ref = skipped[ref]
+        parent = local.get(ref)
+        who = _child(post, "author")
+        author = who is not None and (_child_text(who, "name") or _child_text(who, "username"))
         thread = grouped.setdefault(link, [])
         cid = f"c{len(thread) + 1}"
         parent_id = parent[1] if parent and parent[0] == link else None
-        thread.append(new_comment(cid, text, parent_id, author, posted))
-        if pid:
-            local.setdefault(pid, (link, cid))
+        posted = parse_iso(_child_text(post, "createdAt"))
+        thread.append(new_comment(cid, text, parent_id, clean_author(author or ""), posted))
+        local.setdefault(_dsq_id(post) or f"#{cid}", (link, cid))
     return {link: tuple(comments) for link, comments in grouped.items()}
