@@ -22,11 +22,11 @@ from lxml.html import HtmlElement
 
 from tocsin.errors import InputError
 from tocsin.ingest.comments_text import (
-    BOILER_RE,
     HEADING_RE,
     ReplyIndex,
     clean_author,
     date_line,
+    is_boiler,
     new_comment,
     normalise_paragraphs,
     parse_iso,
@@ -249,26 +249,19 @@ def _find_author(own: list[HtmlElement]) -> tuple[HtmlElement | None, str | None
 
 
 def _find_date(own: list[HtmlElement], hint: str | None) -> datetime | None:
+    """``time[datetime]`` or microdata first, then the visible text of date-like elements."""
     for el in own:
-        if el.tag == "time" and el.get("datetime"):
-            posted = parse_iso(el.get("datetime") or "")
-            if posted is not None:
-                return posted
+        machine = el.get("datetime") if el.tag == "time" else None
         if set(_props(el)) & _DATE_PROPS:
-            posted = parse_iso(el.get("datetime") or el.get("content") or el.text_content())
-            if posted is not None:
-                return posted
+            machine = el.get("datetime") or el.get("content") or el.text_content()
+        posted = parse_iso(machine) if machine else None
+        if posted is not None:
+            return posted
     for el in own:
         if el.tag == "time" or any(_parts(c) & _DATE_PARTS for c in _classes(el)):
-            text = _short_text(el)
-            if not text:
-                continue
+            text = _short_text(el) or ""
             matched, posted = search_date(text, hint=hint)
-            if matched:
-                if posted is not None:
-                    return posted
-                continue  # a date we must not guess (05/11/2025 with no language)
-            posted = _dateparser(text, hint)
+            posted = posted if matched else _dateparser(text, hint)  # matched, None: ambiguous
             if posted is not None:
                 return posted
     return None
@@ -426,7 +419,7 @@ def _section_part(el: HtmlElement, on_path: set[HtmlElement]) -> bool:
         return False
     if not text:
         return not any(isinstance(e.tag, str) and e.tag in _MEDIA_TAGS for e in el.iter())
-    return bool(HEADING_RE.fullmatch(text) or BOILER_RE.fullmatch(text))
+    return bool(HEADING_RE.fullmatch(text) or is_boiler(text))
 
 
 def _comment_named(el: HtmlElement) -> bool:
@@ -436,78 +429,53 @@ def _comment_named(el: HtmlElement) -> bool:
 
 def _section_roots(items: list[_Item], containers: list[HtmlElement]) -> list[HtmlElement]:
     """Outermost elements to remove: each top-level item's comment container, or the
-    largest ancestor made only of comment parts, or the item itself."""
-    on_path: set[HtmlElement] = set()
+    largest ancestor made only of comment parts, or the item itself; and every comment
+    container (reply form, Disqus placeholder) that does not hold the page's title."""
     tops = [item.el for item in items if item.parent is None]
+    on_path: set[HtmlElement] = set()
     for el in tops:
         node: HtmlElement | None = el
         while node is not None and node not in on_path:
             on_path.add(node)
             node = node.getparent()
-    roots: list[HtmlElement] = []
-    memo: dict[HtmlElement, HtmlElement | None] = {}
+    safe: dict[HtmlElement, bool] = {}
     parts_ok: dict[HtmlElement, bool] = {}
-    for el in tops:
-        parent = el.getparent()
-        if parent is not None and parent in memo:
-            cached = memo[parent]
-            root = cached if cached is not None else el
-        else:
-            root = _climb(el, on_path, parts_ok)
-            if parent is not None:
-                memo[parent] = root if root is not el else None
-        roots.append(root)
-    for el in containers:
-        if el.find(".//h1") is None and el.find(".//main") is None:
-            roots.append(el)
-    return roots
 
+    def is_safe_container(el: HtmlElement) -> bool:
+        if el not in safe:
+            safe[el] = _is_container(el) and el.find(".//h1") is None and el.find(".//main") is None
+        return safe[el]
 
-def _climb(
-    el: HtmlElement, on_path: set[HtmlElement], parts_ok: dict[HtmlElement, bool]
-) -> HtmlElement:
-    best: HtmlElement | None = None
-    anc = el.getparent()
-    while anc is not None and anc.tag not in ("body", "html"):
-        if _is_container(anc) and anc.find(".//h1") is None:
-            best = anc
-        anc = anc.getparent()
-    if best is not None:
-        return best
-    cur = el
-    while True:
-        parent = cur.getparent()
-        if parent is None or parent.tag in ("body", "html", "main"):
-            return cur
-        ok = parts_ok.get(parent)
-        if ok is None:
-            ok = parts_ok[parent] = all(_section_part(child, on_path) for child in parent)
-        if not ok:
-            return cur
-        cur = parent
+    def climb(el: HtmlElement) -> HtmlElement:
+        best = None
+        for anc in el.iterancestors():
+            if anc.tag in ("body", "html"):
+                break
+            best = anc if is_safe_container(anc) else best
+        if best is not None:
+            return best
+        while (parent := el.getparent()) is not None and parent.tag not in ("body", "html", "main"):
+            if parent not in parts_ok:
+                parts_ok[parent] = all(_section_part(child, on_path) for child in parent)
+            if not parts_ok[parent]:
+                break
+            el = parent
+        return el
+
+    return [climb(el) for el in tops] + [el for el in containers if is_safe_container(el)]
 
 
 def _remove_sections(roots: list[HtmlElement]) -> None:
+    """Drop each root not inside another, with the comment heading just above it."""
     chosen = set(roots)
     for root in roots:
-        anc = root.getparent()
-        inside = False
-        while anc is not None:
-            if anc in chosen:
-                inside = True
-                break
-            anc = anc.getparent()
-        if inside or root.getparent() is None:
+        if root.getparent() is None or any(anc in chosen for anc in root.iterancestors()):
             continue
-        prev = root.getprevious()
-        while prev is not None and isinstance(prev.tag, str):
+        while (prev := root.getprevious()) is not None and isinstance(prev.tag, str):
             text = _short_text(prev, 200)
-            if text and (HEADING_RE.fullmatch(text) or BOILER_RE.fullmatch(text)):
-                chosen.add(prev)
-                _drop(prev)
-                prev = root.getprevious()
-            else:
+            if not text or not (HEADING_RE.fullmatch(text) or is_boiler(text)):
                 break
+            _drop(prev)
         _drop(root)
 
 

@@ -39,14 +39,15 @@ HEADING_RE = re.compile(
     r"|réflexions?|thoughts?)\s+(?:sur|à|on|to|about|for)\s+.{1,200}",
     re.IGNORECASE,
 )
-BOILER_RE = re.compile(
-    r"(?:laisser|laissez|ajouter|écrire|poster|publier)\s+(?:un|une|votre)\s+(?:commentaire|réponse)"
-    r"|(?:leave|post|add|write)\s+a\s+(?:reply|comment|response)"
-    r"|(?:répondre\s+à\s+.{1,80}\s+)?annuler\s+la\s+réponse|(?:reply\s+to\s+.{1,80}\s+)?cancel\s+reply"
+BOILER_RE = re.compile(  # the reply form's heading and notes, "comments are closed"
+    r"(?:(?:laisser|laissez|ajouter|écrire|publier)\s+(?:un|une|votre)\s+(?:commentaire|réponse)"
+    r"|(?:leave|post|add|write)\s+a\s+(?:reply|comment|response))"
+    r"(?:\s+(?:à|to)\s+.{1,80}?)?(?:\s+(?:annuler\s+la\s+réponse|cancel\s+reply))?[\s.:*]*"
+    r"|(?:annuler\s+la\s+réponse|cancel\s+reply)"
     r"|(?:votre\s+adresse\s+(?:e-?mail|de\s+messagerie|courriel)\s+ne\s+sera\s+pas\s+publiée"
     r"|your\s+email\s+address\s+will\s+not\s+be\s+published"
     r"|vous\s+devez\s+(?:être|vous)\s+connecté|you\s+must\s+be\s+logged\s+in"
-    r"|les\s+commentaires\s+sont\s+fermés|comments\s+are\s+closed|commentaires\s+fermés).*",
+    r"|les\s+commentaires\s+sont\s+fermés|comments\s+are\s+closed|commentaires\s+fermés).{0,120}",
     re.IGNORECASE,
 )
 
@@ -198,12 +199,14 @@ def parse_iso(value: str) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("z", "Z"))
-    except ValueError:
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
         m = _DATE_RES["ymd"].match(value)
         return _from_match("ymd", m, None) if m else None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+
+
+def is_boiler(line: str) -> bool:
+    return len(line) <= 200 and BOILER_RE.fullmatch(line.strip()) is not None
 
 
 def is_marker(line: str) -> bool:
@@ -276,8 +279,7 @@ class ReplyIndex:
             if found:
                 notice = bool(m.group("lead")) and k == len(rest.split())
                 return found, notice
-        notice = bool(m.group("lead")) and len(rest.split()) <= 4 and rest.rstrip()[-1:] in ".:"
-        return None, notice or (bool(m.group("lead")) and len(rest.split()) <= 3)
+        return None, bool(m.group("lead")) and len(rest.split()) <= 4
 
 
 # ---------------------------------------------------------------------------------------
@@ -362,7 +364,7 @@ def _find_heading(lines: list[str], hint: str | None) -> int | None:
             if not text:
                 continue
             kind = _classify(follow, False, hint)
-            if BOILER_RE.fullmatch(text) or kind.kind in ("marker", "date"):
+            if is_boiler(text) or kind.kind in ("marker", "date"):
                 return i
             if kind.kind == "says" and not kind.rest:
                 return i
@@ -514,7 +516,7 @@ def split_text_comments(
         if not stripped:
             blank = True
             continue
-        if BOILER_RE.fullmatch(stripped):
+        if is_boiler(stripped):
             break  # the reply form, then the footer
         tokens.append(_classify(raw, blank, hint))
         blank = False
