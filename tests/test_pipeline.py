@@ -192,3 +192,22 @@ def test_private_address_refused_without_the_flag(store: Store, local_server: Lo
     [result] = list(strict.ingest([local_server.url("/a")]))
     assert result.status == "failed" and "--allow-private" in (result.error or "")
     assert local_server.hits["/a"] == 0
+
+
+def test_disqus_export_joins_stored_articles(pipeline: Pipeline, tmp_path: Path) -> None:
+    link = "https://veilleur-sahel.example/2025/11/blocus-carburant-bamako/"
+    page = tmp_path / "article.html"
+    page.write_text(article_html(40, url=link))
+    [article] = list(pipeline.ingest([str(page)]))
+    export = Path(__file__).parent / "fixtures" / "comments" / "disqus_export.xml"
+    results = list(pipeline.ingest([str(export)]))
+    by_link = {r.origin: r for r in results}
+    assert by_link[link].status == "updated" and by_link[link].doc_id == article.doc_id
+    expected = json.loads(export.with_name("disqus_export.expected.json").read_text())
+    doc = pipeline.store.get_document(article.doc_id or "")
+    assert doc is not None and len(doc.comments) == by_link[link].comments > 0
+    assert [c.text for c in doc.comments] == [c["text"] for c in expected[link]]
+    orphan = by_link["https://veilleur-sahel.example/2025/11/convois-kayes/"]
+    assert orphan.status == "failed" and "ingest the article first" in (orphan.error or "")
+    again = list(pipeline.ingest([str(export)]))
+    assert {r.status for r in again} == {"duplicate", "failed"}

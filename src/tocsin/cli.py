@@ -280,8 +280,8 @@ def print_document(doc: Document) -> None:
         label = f"{c.author or 'anonymous'} · {when} · {c.language or '?'}\n{c.text}"
         parent = nodes.get(c.parent_id or "", tree)
         # rich markup must never interpret what strangers wrote
-        nodes[c.id] = parent.add(Text(label))
-    out.print(tree)
+        nodes[c.id] = parent.add(Text(label, overflow="fold"))
+    out.print(tree, soft_wrap=False)
 
 
 @app.command()

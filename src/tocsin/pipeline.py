@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from tocsin.config import Settings
 from tocsin.errors import FetchError, InputError
+from tocsin.ingest.comments_disqus import looks_like_disqus, parse_disqus_export
 from tocsin.ingest.dates import to_utc
 from tocsin.ingest.dedup import NearDuplicateIndex, content_hash, normalise
 from tocsin.ingest.feeds import FEED_TYPES, entry_page, looks_like_feed, parse_feed
@@ -220,6 +221,9 @@ class Pipeline:
                 else:
                     yield self._store_page(item, hints=hints)
             return
+        if looks_like_disqus(data):
+            yield from self._ingest_disqus(data, origin=origin)
+            return
         if suffix in (".xml", ".rss", ".atom") or looks_like_feed(data):
             yield from self._ingest_feed(data, origin=origin, hints=hints)
             return
@@ -284,6 +288,29 @@ class Pipeline:
                     status="failed",
                     error=f"{where}: feed item has no text and no link; skipped",
                 )
+
+    def _ingest_disqus(self, data: bytes, *, origin: str) -> Iterator[ItemResult]:
+        """A Disqus XML export: each thread's comments join the stored article at its link."""
+        for link, comments in parse_disqus_export(data).items():
+            doc_id = self.store.find_by_url(link) or self.store.find_by_url(link.rstrip("/"))
+            if doc_id is None:
+                yield ItemResult(
+                    origin=link,
+                    status="failed",
+                    error=f"{origin}: thread {link} matches no stored article; "
+                    "ingest the article first, then the export again",
+                )
+                continue
+            settled = _settle_comments(
+                doc_id, comments, languages=self.settings.languages, hint=None
+            )
+            added = self.store.add_comments(doc_id, settled)
+            yield ItemResult(
+                origin=link,
+                status="updated" if added else "duplicate",
+                doc_id=doc_id,
+                comments=added,
+            )
 
     # -- documents -----------------------------------------------------------
     def _near_index(self) -> NearDuplicateIndex:

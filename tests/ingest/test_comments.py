@@ -21,7 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tocsin.errors import InputError
-from tocsin.ingest.comments import parse_disqus_export, split_html_comments, split_text_comments
+from tocsin.ingest.comments import split_html_comments, split_text_comments
+from tocsin.ingest.comments_disqus import looks_like_disqus, parse_disqus_export
 from tocsin.ingest.comments_text import is_marker
 from tocsin.models import Comment, Precision
 
@@ -207,11 +208,33 @@ def test_unusual_visible_date_goes_to_dateparser() -> None:
     assert comments[0].posted == datetime(2025, 11, 4, tzinfo=UTC)
 
 
-def test_relative_date_is_a_date_line_but_no_date() -> None:
-    text = "Article.\n\nCommentaires\n\nAwa\nil y a 3 heures\nLe convoi est passé.\nRépondre\n"
+@pytest.mark.parametrize("when", ["il y a 3 heures", "il y a deux jours", "hier à 10h30"])
+def test_relative_date_is_a_date_line_but_no_date(when: str) -> None:
+    text = f"Article.\n\nCommentaires\n\nAwa\n{when}\nLe convoi est passé.\nRépondre\n"
     body, comments = split_text_comments(text)
     assert body == "Article."
     assert comments == (Comment(id="c1", text="Le convoi est passé.", author="Awa"),)
+
+
+@pytest.mark.parametrize(
+    ("time_el", "expected"),
+    [
+        ("<time datetime='2025-11-04T09:12:00+01:00'>4 nov.</time>", datetime(2025, 11, 4, 8, 12)),
+        ("<time>4 novembre 2025 à 9 h 12 min</time>", datetime(2025, 11, 4, 9, 12)),
+        ("<time datetime='2025-11'>novembre 2025</time>", None),  # a comment needs a day
+        ("<span class='comment-date'>novembre 2025</span>", None),
+        ("<span class='comment-date'>il y a deux jours</span>", None),
+    ],
+)
+def test_html_comment_dates(time_el: str, expected: datetime | None) -> None:
+    html = (
+        "<html><body><p>Article.</p><ol class='commentlist'><li class='comment'>"
+        f"<span class='fn'>Awa</span>{time_el}<div class='comment-content'><p>Texte.</p></div>"
+        "</li></ol></body></html>"
+    )
+    _, comments = split_html_comments(lxml.html.fromstring(html), lang_hint="fr")
+    assert comments[0].posted == (expected.replace(tzinfo=UTC) if expected else None)
+    assert comments[0].posted_precision is (Precision.DAY if expected else None)
 
 
 def test_marker_before_text_does_not_lose_the_text() -> None:
@@ -249,6 +272,13 @@ def test_disqus_rejects_what_is_not_an_export() -> None:
         parse_disqus_export(b"<disqus><post>")
     with pytest.raises(InputError, match="not <disqus>"):
         parse_disqus_export(b"<rss><channel/></rss>")
+
+
+def test_disqus_export_is_recognised_by_its_root() -> None:
+    assert looks_like_disqus((FIXTURES / "disqus_export.xml").read_bytes())
+    assert looks_like_disqus(b"\xef\xbb\xbf<?xml version='1.0'?>\n<!-- export --><disqus/>")
+    assert not looks_like_disqus(b"<?xml version='1.0'?><rss><channel/></rss>")
+    assert not looks_like_disqus(b"<html><body>disqus</body></html>")
 
 
 def test_disqus_does_not_resolve_entities(tmp_path: Path) -> None:

@@ -41,16 +41,50 @@ def test_visible_dates_french_and_english(byline: str, lang: str, expected: date
     assert page.published_precision is Precision.DAY
 
 
+@pytest.mark.parametrize(
+    ("byline", "lang", "expected"),
+    [
+        ("Publié le 4 novembre 2025 à 9 h 12 min", "fr", datetime(2025, 11, 4, 9, 12, tzinfo=UTC)),
+        ("Par Awa Traoré, 1er décembre 2025", "fr", datetime(2025, 12, 1, tzinfo=UTC)),
+        ("mardi 2 décembre 2025 - 10:45", "fr", datetime(2025, 12, 2, 10, 45, tzinfo=UTC)),
+        ("November 7, 2025 at 3:41 pm", "en", datetime(2025, 11, 7, 15, 41, tzinfo=UTC)),
+        ("Publié le 25/11/2025", None, datetime(2025, 11, 25, tzinfo=UTC)),  # unambiguous
+    ],
+)
+def test_more_visible_dates(byline: str, lang: str | None, expected: datetime) -> None:
+    page = parse_html(_page(5, byline, lang), origin="p.html")
+    assert page.published == expected
+    assert page.published_precision is Precision.DAY
+
+
+def _page(seed: int, byline: str, lang: str | None) -> bytes:
+    """An article with no machine-readable date; ``lang=None``: no language declared."""
+    html = article_html(seed, lang=lang or "fr", date_meta=None, byline=byline)
+    return (html if lang else html.replace('<html lang="fr">', "<html>")).encode()
+
+
 def test_month_only_date_keeps_its_precision() -> None:
     html = article_html(3, date_meta="2025-11", byline="Par la rédaction").encode()
     page = parse_html(html, origin="p.html")
     assert page.published == datetime(2025, 11, 1, tzinfo=UTC)
     assert page.published_precision is Precision.MONTH
+    page = parse_html(_page(3, "Par la rédaction — novembre 2025", "fr"), origin="p.html")
+    assert page.published == datetime(2025, 11, 1, tzinfo=UTC)
+    assert page.published_precision is Precision.MONTH
 
 
-def test_no_date_is_invented() -> None:
-    html = article_html(4, date_meta=None, byline="Par la rédaction").encode()
-    page = parse_html(html, origin="p.html")
+@pytest.mark.parametrize(
+    ("byline", "lang"),
+    [
+        ("Par la rédaction", "fr"),
+        ("Publié il y a deux jours", "fr"),  # we do not know the page's "now"
+        ("Mis à jour hier à 10h30", "fr"),
+        ("Updated 2 hours ago", "en"),
+        ("Publié le 05/11/2025", None),  # ambiguous, and the page gives no language
+    ],
+)
+def test_no_date_is_invented(byline: str, lang: str | None) -> None:
+    page = parse_html(_page(4, byline, lang), origin="p.html")
     assert page.published is None and page.published_precision is None
 
 

@@ -1,4 +1,5 @@
-"""Reader comments, kept apart from the article: HTML pages, plain text, Disqus exports.
+"""Reader comments, kept apart from the article: HTML pages (here), plain text
+(``comments_text.py``), Disqus exports (``comments_disqus.py``).
 
 HTML comments are found by structure, not by one site's class names: comment items are
 schema.org ``Comment`` microdata, elements whose class is ``comment`` (WordPress ``li.comment``,
@@ -6,7 +7,7 @@ schema.org ``Comment`` microdata, elements whose class is ``comment`` (WordPress
 nesting or from a ``data-parent`` attribute. The comment section (list, heading, reply form)
 is removed from a copy of the tree, so the article body holds no comment.
 
-Plain text lives in ``comments_text.py``; ``split_text_comments`` is re-exported here.
+``split_text_comments`` is re-exported here. Dates are read by ``dates.py``.
 """
 
 from __future__ import annotations
@@ -16,26 +17,22 @@ import re
 from collections.abc import Collection, Iterable
 from datetime import datetime
 
-import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
-from tocsin.errors import InputError
 from tocsin.ingest.comments_text import (
     HEADING_RE,
     ReplyIndex,
     clean_author,
-    date_line,
     is_boiler,
     new_comment,
     normalise_paragraphs,
-    parse_iso,
-    search_date,
     split_text_comments,
 )
-from tocsin.models import Comment
+from tocsin.ingest.dates import find_date, parse_iso, read_date_line
+from tocsin.models import Comment, Precision
 
-__all__ = ["parse_disqus_export", "split_html_comments", "split_text_comments"]
+__all__ = ["block_text", "split_html_comments", "split_text_comments"]
 
 
 def _words(text: str) -> frozenset[str]:
@@ -141,7 +138,7 @@ def _flat(text: str) -> str:
     return text.replace("\r", " ").replace("\n", " ")
 
 
-def _block_text(root: HtmlElement, *skips: Collection[HtmlElement]) -> str:
+def block_text(root: HtmlElement, *skips: Collection[HtmlElement]) -> str:
     """Text of ``root`` with paragraphs apart, leaving out ``skips`` subtrees and UI chrome."""
     parts: list[str] = []
     stack: list[tuple[HtmlElement, bool]] = [(root, False)]
@@ -244,49 +241,26 @@ def _find_author(own: list[HtmlElement]) -> tuple[HtmlElement | None, str | None
             or "author" in (el.get("rel") or "").lower().split()
             or any(_parts(c) & _AUTHOR_PARTS and not _parts(c) & _NOT_AUTHOR_PARTS for c in tokens)
         ):
-            return el, clean_author(_block_text(el).replace("\n\n", " "))
+            return el, clean_author(block_text(el).replace("\n\n", " "))
     return None, None
 
 
 def _find_date(own: list[HtmlElement], hint: str | None) -> datetime | None:
-    """``time[datetime]`` or microdata first, then the visible text of date-like elements."""
+    """``time[datetime]`` or microdata first, then the visible text of date-like elements.
+    A comment's date needs a full day."""
     for el in own:
         machine = el.get("datetime") if el.tag == "time" else None
         if set(_props(el)) & _DATE_PROPS:
             machine = el.get("datetime") or el.get("content") or el.text_content()
-        posted = parse_iso(machine) if machine else None
-        if posted is not None:
-            return posted
+        found = parse_iso(machine) if machine else None
+        if found is not None and found[1] is Precision.DAY:
+            return found[0]
     for el in own:
         if el.tag == "time" or any(_parts(c) & _DATE_PARTS for c in _classes(el)):
-            text = _short_text(el) or ""
-            matched, posted = search_date(text, hint=hint)
-            posted = posted if matched else _dateparser(text, hint)  # matched, None: ambiguous
-            if posted is not None:
-                return posted
+            found = find_date(_short_text(el) or "", lang=hint, need_day=True)
+            if found is not None:
+                return found[0]
     return None
-
-
-def _dateparser(text: str, hint: str | None) -> datetime | None:
-    """Visible date text the regexes do not know, read by dateparser (absolute dates only)."""
-    if len(text) > 80 or not re.search(r"\d{4}", text):
-        return None
-    import dateparser  # slow to import; only needed for unusual formats
-
-    languages = [hint[:2]] if hint and hint[:2] in ("fr", "en") else ["fr", "en"]
-    settings = {
-        "RETURN_AS_TIMEZONE_AWARE": True,
-        "TIMEZONE": "UTC",
-        "TO_TIMEZONE": "UTC",
-        "REQUIRE_PARTS": ["day", "month", "year"],
-        "PARSERS": ["absolute-time"],
-        "DATE_ORDER": "MDY" if languages == ["en"] else "DMY",
-    }
-    try:
-        found: datetime | None = dateparser.parse(text, languages=languages, settings=settings)
-    except Exception:  # dateparser raises assorted errors on odd input; abstain
-        return None
-    return found
 
 
 def _find_text_el(own: list[HtmlElement]) -> HtmlElement | None:
@@ -318,16 +292,16 @@ def _item_text(
     date paragraph, if any, is returned as the date."""
     text_el = _find_text_el(item.own)
     if text_el is not None:
-        return _block_text(text_el, items), None
+        return block_text(text_el, items), None
     skip = {el for el in item.own if _is_meta(el)}
     if author_el is not None:
         skip.add(author_el)
     kept: list[str] = []
     posted: datetime | None = None
-    for para in _block_text(item.el, items, skip).split("\n\n"):
+    for para in block_text(item.el, items, skip).split("\n\n"):
         if not para or (author and clean_author(para) == author):
             continue
-        is_date, when = date_line(para, hint=hint)
+        is_date, when = read_date_line(para, lang=hint)
         if is_date:
             posted = posted or when
             continue
@@ -518,87 +492,3 @@ def split_html_comments(
     comments = _comments_from_items(items, hint)
     _remove_sections(_section_roots(items, containers))
     return page, comments
-
-
-# ---------------------------------------------------------------------------------------
-# Disqus XML export.
-
-_DSQ = "{http://disqus.com/disqus-internals}id"
-
-
-def _local(el: etree._Element) -> str:
-    tag = el.tag
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
-
-
-def _child(el: etree._Element, name: str) -> etree._Element | None:
-    return next((c for c in el if _local(c) == name), None)
-
-
-def _child_text(el: etree._Element, name: str) -> str:
-    found = _child(el, name)
-    return (found.text or "").strip() if found is not None else ""
-
-
-def _dsq_id(el: etree._Element | None) -> str:
-    if el is None:
-        return ""
-    return el.get(_DSQ) or el.get("dsq:id") or el.get("id") or ""
-
-
-def _disqus_root(xml: bytes) -> etree._Element:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    source, advice = "Disqus export", "pass the XML file from Disqus (Moderation > Export)"
-    try:
-        root = etree.fromstring(xml, parser)
-    except etree.XMLSyntaxError as exc:
-        raise InputError(source, f"not well-formed XML ({exc})", advice) from exc
-    if root is None or _local(root) != "disqus":
-        name = _local(root) if root is not None else ""
-        raise InputError(source, f"root element is <{name}>, not <disqus>", advice)
-    return root
-
-
-def parse_disqus_export(xml: bytes) -> dict[str, tuple[Comment, ...]]:
-    """Disqus XML export -> {thread link: comments in export order}.
-
-    Deleted and spam posts are skipped; a reply to a skipped post goes to the nearest kept
-    post above it. A thread with no link is keyed ``disqus-thread:<id>``; threads without a
-    kept post are left out. Raises InputError when the bytes are not a Disqus export.
-    """
-    root = _disqus_root(xml)
-    links = {_dsq_id(el): _child_text(el, "link") for el in root if _local(el) == "thread"}
-    posts = [el for el in root if _local(el) == "post"]
-    skipped = {  # deleted or spam post -> its parent
-        _dsq_id(post): _dsq_id(_child(post, "parent"))
-        for post in posts
-        if "true" in (_child_text(post, "isDeleted"), _child_text(post, "isSpam"))
-    }
-    grouped: dict[str, list[Comment]] = {}
-    local: dict[str, tuple[str, str]] = {}  # dsq id -> (link, local id)
-    for post in posts:
-        if _dsq_id(post) in skipped:
-            continue
-        tid = _dsq_id(_child(post, "thread"))
-        link = links.get(tid) or f"disqus-thread:{tid}"
-        message = _child_text(post, "message")
-        try:
-            text = _block_text(lxml.html.fragment_fromstring(message, create_parent="div"))
-        except (etree.ParserError, ValueError):
-            text = normalise_paragraphs(message)
-        if not text:
-            continue
-        ref, seen = _dsq_id(_child(post, "parent")), set()
-        while ref in skipped and ref not in seen:
-            seen.add(ref)
-            ref = skipped[ref]
-        parent = local.get(ref)
-        who = _child(post, "author")
-        author = who is not None and (_child_text(who, "name") or _child_text(who, "username"))
-        thread = grouped.setdefault(link, [])
-        cid = f"c{len(thread) + 1}"
-        parent_id = parent[1] if parent and parent[0] == link else None
-        posted = parse_iso(_child_text(post, "createdAt"))
-        thread.append(new_comment(cid, text, parent_id, clean_author(author or ""), posted))
-        local.setdefault(_dsq_id(post) or f"#{cid}", (link, cid))
-    return {link: tuple(comments) for link, comments in grouped.items()}

@@ -6,21 +6,23 @@ paragraphs, and a "Répondre" / "Reply" marker line. Replies are indented, or be
 "En réponse à NAME" / "In reply to NAME" / "@NAME". A reply form and the footer may follow.
 
 Everything here is linear in the size of the text: lines are classified once with anchored
-regexes bounded in length, and dates are read by regexes (never by guessing).
+regexes bounded in length, and date lines are read by the regexes of ``dates.py`` (never by
+guessing, never by dateparser).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
+from tocsin.ingest.dates import read_date_line
 from tocsin.models import Comment, Precision
 
 __all__ = ["split_text_comments"]
 
 # ---------------------------------------------------------------------------------------
-# Cues shared with comments.py (HTML): markers, headings, form boilerplate, dates.
+# Cues shared with comments.py (HTML): markers, headings, form boilerplate.
 
 _REPLY_WORDS = (
     r"(?:répondre|repondre|reply|respond|log\s+in\s+to\s+reply|connectez-vous\s+pour\s+répondre)"
@@ -50,159 +52,6 @@ BOILER_RE = re.compile(  # the reply form's heading and notes, "comments are clo
     r"|les\s+commentaires\s+sont\s+fermés|comments\s+are\s+closed|commentaires\s+fermés).{0,120}",
     re.IGNORECASE,
 )
-
-_MONTHS: dict[str, int] = {}
-for _num, _names in enumerate(
-    (
-        "janvier janv january jan",
-        "février fevrier févr fevr fév fev february feb",
-        "mars march mar",
-        "avril avr april apr",
-        "mai may",
-        "juin june jun",
-        "juillet juil july jul",
-        "août aout august aug",
-        "septembre sept september sep",
-        "octobre october oct",
-        "novembre november nov",
-        "décembre decembre déc dec december",
-    ),
-    start=1,
-):
-    for _name in _names.split():
-        _MONTHS[_name] = _num
-_MONTH = "(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_WEEKDAY = (
-    r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday"
-    r"|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?,?\s+)?"
-)
-_TIME = (
-    r"(?:\s*(?:,|à|a|at|@|-|–|—|\|)?\s*(?P<hh>\d{1,2})\s*(?:h|:)\s*(?P<mm>\d{2})?\s*(?:min)?"
-    r"(?:\s*(?::|min)?\s*\d{2}\s*s?)?\s*(?P<ampm>[ap]\.?\s?m\.?)?)?"
-    r"(?:\s*(?:UTC|GMT|Z|[+-]\d{2}:?\d{2}))?"
-)
-_DATE_RES = {
-    "dmy": re.compile(
-        rf"{_WEEKDAY}(?P<d>\d{{1,2}})(?:er|re|st|nd|rd|th)?\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?"
-        rf"(?P<y>\d{{4}}){_TIME}",
-        re.IGNORECASE,
-    ),
-    "mdy": re.compile(
-        rf"{_WEEKDAY}{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}}){_TIME}",
-        re.IGNORECASE,
-    ),
-    "ymd": re.compile(
-        r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"
-        r"(?:[T\s]+(?P<hh>\d{1,2}):(?P<mm>\d{2})(?::\d{2}(?:\.\d+)?)?)?"
-        r"(?:\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2}))?",
-        re.IGNORECASE,
-    ),
-    "num": re.compile(rf"(?P<a>\d{{1,2}})[/.-](?P<b>\d{{1,2}})[/.-](?P<y>\d{{4}}){_TIME}"),
-}
-_RELATIVE_RE = re.compile(
-    r"(?:il\s+y\s+a\s+(?:environ\s+)?(?:\d+|une?|quelques)\s+"
-    r"(?:secondes?|minutes?|heures?|jours?|semaines?|mois|ans?|années?)"
-    r"|(?:about\s+)?(?:\d+|an?|one|a\s+few)\s+(?:second|minute|hour|day|week|month|year)s?\s+ago"
-    r"|hier|avant-hier|aujourd['’]hui|à\s+l['’]instant|yesterday|today|just\s+now)"
-    r"(?:\s*(?:,|à|at)?\s*\d{1,2}\s*(?:h|:)\s*\d{0,2})?",
-    re.IGNORECASE,
-)
-_DATE_PREFIX_RE = re.compile(
-    r"^(?:(?:publié|posté|posted|écrit|written)\s+(?:le|on)\s+|le\s+|on\s+)", re.IGNORECASE
-)
-_MAX_DATE_LINE = 120
-
-
-def _day_first(hint: str | None) -> bool | None:
-    """Numeric dates: True for day-first, False for month-first, None when unknown."""
-    if not hint:
-        return None
-    hint = hint.lower().replace("_", "-")
-    return hint not in {"en", "en-us"}
-
-
-def _build(
-    y: int, mo: int, d: int, hh: str | None, mm: str | None, ampm: str | None
-) -> datetime | None:
-    try:
-        day = datetime(y, mo, d, tzinfo=UTC)
-    except ValueError:
-        return None
-    if hh is None:
-        return day
-    hour, minute = int(hh), int(mm or 0)
-    if ampm:
-        if hour > 12:
-            return day
-        hour = hour % 12 + (12 if ampm.lower().startswith("p") else 0)
-    if hour > 23 or minute > 59:
-        return day
-    return day.replace(hour=hour, minute=minute)
-
-
-def _from_match(kind: str, m: re.Match[str], hint: str | None) -> datetime | None:
-    g = m.groupdict()
-    year = int(g["y"])
-    if kind in ("dmy", "mdy"):
-        month = _MONTHS[g["mon"].lower()]
-        return _build(year, month, int(g["d"]), g["hh"], g["mm"], g["ampm"])
-    if kind == "ymd":
-        return _build(year, int(g["m"]), int(g["d"]), g["hh"], g["mm"], None)
-    a, b = int(g["a"]), int(g["b"])
-    if a > 12 >= b:
-        day, month = a, b
-    elif b > 12 >= a:
-        day, month = b, a
-    elif a == b:
-        day = month = a
-    else:
-        first = _day_first(hint)
-        if first is None:
-            return None  # 05/11/2025 with no language: abstain rather than guess
-        day, month = (a, b) if first else (b, a)
-    return _build(year, month, day, g["hh"], g["mm"], g["ampm"])
-
-
-def date_line(line: str, *, hint: str | None) -> tuple[bool, datetime | None]:
-    """Is ``line`` (stripped) only a date? Returns (is a date line, the UTC date or None)."""
-    if len(line) > _MAX_DATE_LINE or not any(ch.isdigit() for ch in line):
-        if len(line) <= _MAX_DATE_LINE and _RELATIVE_RE.fullmatch(line.strip(" .:,|")):
-            return True, None
-        return False, None
-    core = _DATE_PREFIX_RE.sub("", line).strip(" .:,|·•-–")
-    for kind, rx in _DATE_RES.items():
-        m = rx.fullmatch(core)
-        if m:
-            return True, _from_match(kind, m, hint)
-    if _RELATIVE_RE.fullmatch(core):
-        return True, None  # "il y a 2 jours": a date line, but no date we may state
-    return False, None
-
-
-def search_date(text: str, *, hint: str | None) -> tuple[bool, datetime | None]:
-    """Find a date inside a short visible text. Returns (a date pattern matched, date or None)."""
-    text = text[:300]
-    best: tuple[int, str, re.Match[str]] | None = None
-    for kind, rx in _DATE_RES.items():
-        m = rx.search(text)
-        if m and (best is None or m.start() < best[0]):
-            best = (m.start(), kind, m)
-    if best is None:
-        return False, None
-    return True, _from_match(best[1], best[2], hint)
-
-
-def parse_iso(value: str) -> datetime | None:
-    """An ISO 8601 value (``time[datetime]``, microdata, exports) as an aware UTC datetime."""
-    value = value.strip()
-    if not value or len(value) > 60:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("z", "Z"))
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-    except (ValueError, OverflowError):
-        m = _DATE_RES["ymd"].match(value)
-        return _from_match("ymd", m, None) if m else None
 
 
 def is_boiler(line: str) -> bool:
@@ -331,14 +180,14 @@ def _classify(raw: str, blank_before: bool, hint: str | None) -> _Line:
     if is_marker(text):
         line.kind = "marker"
         return line
-    is_date, posted = date_line(text, hint=hint)
+    is_date, posted = read_date_line(text, lang=hint)
     if is_date:
         line.kind, line.posted = "date", posted
         return line
     m = _SAYS_RE.fullmatch(text) if len(text) <= 400 else None
     if m:
         line.kind, line.author, line.rest = "says", clean_author(m.group("author")), m.group("rest")
-        is_date, line.posted = date_line(line.rest, hint=hint) if line.rest else (False, None)
+        is_date, line.posted = read_date_line(line.rest, lang=hint) if line.rest else (False, None)
         if is_date:
             line.rest = ""
     return line

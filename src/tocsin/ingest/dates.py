@@ -1,56 +1,116 @@
-"""Publication dates: machine-readable values and French or English visible dates.
+"""Dates written by machines and by people, in French and English: one reader for the
+publication dates of pages, feeds and exports, and for the dates of reader comments.
 
-Every date comes back in UTC with its precision (day, month, year), or not at all:
-a date the page does not give is never invented.
+A date comes back in UTC with its precision (day, month, year), or not at all. Never a
+guess:
+
+- relative dates ("il y a 2 jours", "hier", "2 hours ago") are recognised as dates but
+  never turned into one: we do not know the "now" of the page;
+- numeric dates are day-first in French and other languages, month-first in English
+  (``en``, ``en-US``); with no language an ambiguous one (05/11/2025: both parts 12 or
+  less) is left out, an unambiguous one (25/11/2025) is read;
+- the year is always required; month-only ("novembre 2025") and year-only dates have
+  MONTH and YEAR precision, and are refused where a full day is needed (comments);
+- a time with an offset is converted to UTC; a date with no time keeps its calendar day.
+
+The common forms are read by regexes ("3 DÉC. 2025", "1er décembre 2025", "Nov. 5, 2025",
+"4 novembre 2025 à 9 h 12 min", "05/11/2025", ISO 8601). dateparser (about 1.5 ms a call,
+slow to import) only reads the rare wordy forms they miss ("Tuesday the 4th of November
+2025"), and only for absolute dates with a day, a month name and a year.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-
-from dateparser.date import DateDataParser
+from typing import TYPE_CHECKING
 
 from tocsin.models import Precision
 
-_PERIODS = {
-    "time": Precision.DAY,
-    "day": Precision.DAY,
-    "week": Precision.DAY,
-    "month": Precision.MONTH,
-    "year": Precision.YEAR,
+if TYPE_CHECKING:
+    from dateparser.date import DateDataParser
+
+__all__ = ["Dated", "find_date", "parse_date", "parse_iso", "read_date_line", "to_utc"]
+
+Dated = tuple[datetime, Precision]
+
+# Month names and abbreviations, French and English (regex alternatives, longest first).
+_MONTHS: dict[str, int] = {}
+for _num, _names in enumerate(
+    (
+        "janvier janv january jan",
+        "février fevrier févr fevr fév fev february feb",
+        "mars march mar",
+        "avril avr april apr",
+        "mai may",
+        "juin june jun",
+        "juillet juil july jul",
+        "août aout august aug",
+        "septembre sept september sep",
+        "octobre october oct",
+        "novembre november nov",
+        "décembre decembre déc dec december",
+    ),
+    start=1,
+):
+    for _name in _names.split():
+        _MONTHS[_name] = _num
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH = rf"(?P<mon>{_MONTH_NAMES})\.?"
+_WEEKDAY = (
+    r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday"
+    r"|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?,?\s+)?"
+)
+_TZ = r"(?:\s*(?P<tz>UTC|GMT|Z|[+-]\d{2}:?\d{2}))?"
+_TIME = (  # "à 9 h 12 min", "at 3:41 pm", ", 19 h 02", "- 10:45", "09:12:30 +01:00"
+    r"(?:\s*(?:,|à|a|at|@|-|–|—|\|)?\s*(?P<hh>\d{1,2})\s*(?:h|:)\s*(?P<mm>\d{2})?\s*(?:min)?"
+    r"(?:\s*(?::|min)?\s*(?P<ss>\d{2})\s*s?)?\s*(?P<ampm>[ap]\.?\s?m\.?)?)?" + _TZ
+)
+# Full dates (day, month, year), the fast path. Searched or matched whole; the earliest wins.
+_DAY_RES = {
+    "dmy": re.compile(  # 3 DÉC. 2025, 1er décembre 2025, mardi 2 décembre 2025 - 10:45
+        rf"(?<!\d){_WEEKDAY}(?P<d>\d{{1,2}})(?:er|re|st|nd|rd|th)?\s+(?:de\s+)?{_MONTH},?\s+"
+        rf"(?:de\s+)?(?P<y>\d{{4}})(?!\d){_TIME}",
+        re.IGNORECASE,
+    ),
+    "mdy": re.compile(  # Nov. 5, 2025; November 7, 2025 at 3:41 pm
+        rf"\b{_WEEKDAY}{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})(?!\d){_TIME}",
+        re.IGNORECASE,
+    ),
+    "ymd": re.compile(  # 2025-11-04T09:12:00+00:00, 2025/11/04 09:12
+        r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"
+        r"(?:[T\s]+(?P<hh>\d{1,2}):(?P<mm>\d{2})(?::(?P<ss>\d{2})(?:\.\d+)?)?)?" + _TZ,
+        re.IGNORECASE,
+    ),
+    "num": re.compile(  # 05/11/2025, 25.11.2025 à 14h32: order by language
+        rf"(?<!\d)(?P<a>\d{{1,2}})[/.-](?P<b>\d{{1,2}})[/.-](?P<y>\d{{4}})(?!\d){_TIME}",
+        re.IGNORECASE,
+    ),
 }
-
-# Locates a date inside a longer line (a byline, a dateline); dateparser then reads it.
-_MONTHS = (
-    r"janv?|févr?|fevr?|mars|avr|mai|juin|juil|août|aout|sept?|oct|nov|déc|dec"
-    r"|jan|feb|mar|apr|may|jun|jul|aug|"
-    r"janvier|février|fevrier|avril|juillet|septembre|octobre|novembre|décembre|decembre"
-    r"|january|february|march|april|june|july|august|september|october|november|december"
+_MONTH_YEAR_RE = re.compile(rf"\b{_MONTH}\s+(?:de\s+)?(?P<y>\d{{4}})(?!\d)", re.IGNORECASE)
+_ISO_MONTH_RE = re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})")
+_ISO_YEAR_RE = re.compile(r"(?P<y>\d{4})")
+_ISO_WEEK_RE = re.compile(r"\d{4}-?W\d{2}", re.IGNORECASE)
+_RELATIVE_RE = re.compile(
+    r"(?:il\s+y\s+a\s+(?:environ\s+)?(?:\d+|une?|deux|trois|quelques)\s+"
+    r"(?:secondes?|minutes?|heures?|jours?|semaines?|mois|ans?|années?)"
+    r"|(?:about\s+)?(?:\d+|an?|one|two|three|a\s+few)\s+"
+    r"(?:second|minute|hour|day|week|month|year)s?\s+ago"
+    r"|hier|avant-hier|aujourd['’]hui|à\s+l['’]instant|yesterday|today|just\s+now)"
+    r"(?:\s*(?:,|à|at)?\s*\d{1,2}\s*(?:h|:)\s*\d{0,2})?",
+    re.IGNORECASE,
 )
-_TIME = r"(?:\s*(?:à|a|at|,|-|–)?\s*\d{1,2}\s*(?:h|:)\s*\d{2}(?:\s*min)?(?:\s*[ap]\.?m\.?)?)?"
-_DATE_RE = re.compile(
-    rf"""(?ix)
-    (?:\b\d{{1,2}}(?:er|st|nd|rd|th)?\s+(?:{_MONTHS})\.?\s+\d{{4}}{_TIME})
-    | (?:\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}{_TIME})
-    | (?:\b\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{4}}{_TIME})
-    | (?:\b\d{{4}}-\d{{2}}-\d{{2}}
-       (?:[T\ ]\d{{2}}:\d{{2}}(?::\d{{2}})?(?:\.\d+)?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?)
-    | (?:\b(?:{_MONTHS})\.?\s+\d{{4}}\b)
-    """
+_DATE_PREFIX_RE = re.compile(
+    r"^(?:(?:publié|posté|posted|écrit|written)\s+(?:le|on)\s+|le\s+|on\s+)", re.IGNORECASE
 )
-_ISO_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?")
-
-
-@lru_cache(maxsize=4)
-def _parser(lang: str | None) -> DateDataParser:
-    order = "MDY" if lang == "en" else "DMY"
-    languages = ["en", "fr"] if lang == "en" else ["fr", "en"]
-    return DateDataParser(
-        languages=languages,
-        settings={"DATE_ORDER": order, "PREFER_DATES_FROM": "past", "TO_TIMEZONE": "UTC"},
-    )
+# dateparser is worth a call only for a month name, a day number and a year.
+_WORDY_RE = re.compile(rf"\b(?:{_MONTH_NAMES})\b", re.IGNORECASE)
+_DAY_NUMBER_RE = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
+_YEAR_NUMBER_RE = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_MAX_LINE = 120  # a date line, a comment's date element
+_MAX_VALUE = 80  # one date value; the longest text handed to dateparser
+_MAX_SEARCH = 2000  # a byline or dateline searched for a date
 
 
 def to_utc(value: datetime) -> datetime:
@@ -60,59 +120,174 @@ def to_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-def _truncate(value: datetime, precision: Precision) -> datetime:
-    if precision is Precision.MONTH:
-        return value.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    if precision is Precision.YEAR:
-        return value.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
-    return value
-
-
-def parse_iso(value: str) -> tuple[datetime, Precision] | None:
-    """Machine-readable dates from metadata: ``2025-11-04``, ``2025-11-04T09:12:00+00:00``,
-    ``2025-11`` (month), ``2025`` (year)."""
-    value = value.strip()
-    match = _ISO_RE.match(value)
-    if not match:
+def _day_first(lang: str | None) -> bool | None:
+    """How numeric dates read: True day-first, False month-first (``en``, ``en-US``), None
+    when the language is unknown."""
+    if not lang:
         return None
-    head = match.group(0)
+    return lang.strip().lower().replace("_", "-") not in {"en", "en-us"}
+
+
+def _offset(tz: str) -> timedelta:
+    """UTC offset of "+01:00", "-0500"; nonsense offsets count as none."""
+    hours, minutes = int(tz[1:3]), int(tz[-2:])
+    if hours > 14 or minutes > 59:
+        return timedelta(0)
+    return (-1 if tz[0] == "-" else 1) * timedelta(hours=hours, minutes=minutes)
+
+
+def _build(year: int, month: int, day: int, m: re.Match[str], ampm: str | None) -> datetime | None:
+    """The UTC datetime, or None for an impossible date. A time that does not hold is
+    dropped (the day stays); an offset applies only to a time."""
     try:
-        if len(head) == 4:
-            return datetime(int(head), 1, 1, tzinfo=UTC), Precision.YEAR
-        if len(head) == 7:
-            return datetime(int(head[:4]), int(head[5:7]), 1, tzinfo=UTC), Precision.MONTH
-        text = value.replace("Z", "+00:00")
-        try:
-            parsed = datetime.fromisoformat(text)
-        except ValueError:
-            parsed = datetime.fromisoformat(head)
-        return to_utc(parsed), Precision.DAY
+        date = datetime(year, month, day, tzinfo=UTC)
     except ValueError:
         return None
+    hh, mm, ss, tz = m.group("hh", "mm", "ss", "tz")
+    if hh is None:
+        return date
+    hour, minute = int(hh), int(mm or 0)
+    if ampm:
+        if hour > 12:
+            return date
+        hour = hour % 12 + (12 if ampm[0] in "pP" else 0)
+    if hour > 23 or minute > 59:
+        return date
+    moment = date.replace(hour=hour, minute=minute, second=int(ss) if ss and ss < "60" else 0)
+    if tz and tz[0] in "+-":
+        try:
+            return moment - _offset(tz)
+        except OverflowError:
+            return None
+    return moment
 
 
-def parse_date(text: str, *, lang: str | None = None) -> tuple[datetime, Precision] | None:
-    """Read one date written for people ("3 DÉC. 2025", "05/11/2025", "Nov. 5, 2025").
+def _from_match(kind: str, m: re.Match[str], lang: str | None) -> datetime | None:
+    year = int(m["y"])
+    if kind == "dmy" or kind == "mdy":
+        return _build(year, _MONTHS[m["mon"].lower()], int(m["d"]), m, m["ampm"])
+    if kind == "ymd":
+        try:  # ISO 8601 as written, fractions of a second included
+            return to_utc(datetime.fromisoformat(m[0].replace("z", "Z")))
+        except (ValueError, OverflowError):
+            return _build(year, int(m["m"]), int(m["d"]), m, None)
+    a, b = int(m["a"]), int(m["b"])
+    if a > 12 >= b:
+        day, month = a, b
+    elif b > 12 >= a:
+        day, month = b, a
+    elif a == b:
+        day = month = a
+    else:
+        first = _day_first(lang)
+        if first is None:
+            return None  # 05/11/2025 with no language: abstain rather than guess
+        day, month = (a, b) if first else (b, a)
+    return _build(year, month, day, m, m["ampm"])
 
-    Numeric dates are day-first unless the page is English.
-    """
-    text = text.strip()
-    if not text or len(text) > 80:
+
+@lru_cache(maxsize=4)
+def _parser(month_first: bool) -> DateDataParser:
+    from dateparser.date import DateDataParser  # slow to import; only for unusual forms
+
+    return DateDataParser(
+        languages=["en", "fr"] if month_first else ["fr", "en"],
+        settings={
+            "DATE_ORDER": "MDY" if month_first else "DMY",
+            "PARSERS": ["absolute-time"],  # "hier", "2 hours ago" are not dates we may state
+            "REQUIRE_PARTS": ["day", "month", "year"],
+            "RETURN_AS_TIMEZONE_AWARE": True,
+            "TIMEZONE": "UTC",
+            "TO_TIMEZONE": "UTC",
+        },
+    )
+
+
+def _dateparser(text: str, lang: str | None) -> datetime | None:
+    """A wordy absolute date the regexes do not know, read by dateparser."""
+    if (
+        len(text) > _MAX_VALUE
+        or not _YEAR_NUMBER_RE.search(text)
+        or not _DAY_NUMBER_RE.search(text)
+        or not _WORDY_RE.search(text)
+    ):
         return None
-    iso = parse_iso(text) if text[:4].isdigit() else None
-    if iso:
-        return iso
-    data = _parser(lang).get_date_data(text)
-    if data.date_obj is None:
+    try:
+        found = _parser(_day_first(lang) is False).get_date_data(text).date_obj
+    except Exception:  # dateparser raises assorted errors on odd input; abstain
         return None
-    precision = _PERIODS.get(data.period or "day", Precision.DAY)
-    return _truncate(to_utc(data.date_obj), precision), precision
+    return to_utc(found) if found is not None else None
 
 
-def find_date(text: str, *, lang: str | None = None) -> tuple[datetime, Precision] | None:
-    """The first readable date inside a line such as "Par Awa Traoré — 3 DÉC. 2025"."""
-    for match in _DATE_RE.finditer(text[:2000]):
-        found = parse_date(match.group(0), lang=lang)
-        if found:
-            return found
+def parse_iso(value: str) -> Dated | None:
+    """A machine-readable value (metadata, ``time[datetime]``, exports): ``2025-11-04``,
+    ``2025-11-04T09:12:00+01:00`` (day, in UTC), ``2025-11`` (month), ``2025`` (year)."""
+    value = value.strip()
+    if len(value) > 60 or not value[:4].isdigit() or _ISO_WEEK_RE.fullmatch(value):
+        return None  # a week ("2025-W45") names no day
+    try:
+        return to_utc(datetime.fromisoformat(value.replace("z", "Z"))), Precision.DAY
+    except (ValueError, OverflowError):
+        pass
+    if m := _DAY_RES["ymd"].match(value):
+        found = _from_match("ymd", m, None)
+        return (found, Precision.DAY) if found else None
+    if m := _ISO_MONTH_RE.fullmatch(value):
+        month = int(m["m"])
+        if not 1 <= month <= 12:
+            return None
+        return datetime(int(m["y"]), month, 1, tzinfo=UTC), Precision.MONTH
+    if (m := _ISO_YEAR_RE.fullmatch(value)) and int(m["y"]):
+        return datetime(int(m["y"]), 1, 1, tzinfo=UTC), Precision.YEAR
     return None
+
+
+def find_date(text: str, *, lang: str | None = None, need_day: bool = False) -> Dated | None:
+    """The first date inside a short text: a byline ("Par Awa Traoré — 3 DÉC. 2025"), a
+    dateline, a comment's date element. The earliest full date the regexes find decides
+    (when it is ambiguous, there is no date); else dateparser; else, unless ``need_day``,
+    a month and year."""
+    text = text[:_MAX_SEARCH]
+    best: tuple[str, re.Match[str]] | None = None
+    for kind, rx in _DAY_RES.items():
+        m = rx.search(text)
+        if m and (best is None or m.start() < best[1].start()):
+            best = (kind, m)
+    if best is not None:
+        found = _from_match(*best, lang)
+        return (found, Precision.DAY) if found else None
+    if (found := _dateparser(text.strip(), lang)) is not None:
+        return found, Precision.DAY
+    if need_day or not (m := _MONTH_YEAR_RE.search(text)):
+        return None
+    return datetime(int(m["y"]), _MONTHS[m["mon"].lower()], 1, tzinfo=UTC), Precision.MONTH
+
+
+def parse_date(text: str, *, lang: str | None = None, need_day: bool = False) -> Dated | None:
+    """One date value written by a machine or a person (a feed's ``published``, an export's
+    ``posted``): "2025-11-04T09:12:00Z", "Tue, 04 Nov 2025 09:12:00 GMT", "novembre 2025".
+    Relative values ("hier", "2 hours ago") and values with no year give None."""
+    text = text.strip()
+    if not text or len(text) > _MAX_VALUE:
+        return None
+    found = parse_iso(text) if text[:4].isdigit() else None
+    found = found or find_date(text, lang=lang, need_day=need_day)
+    return found if found and (found[1] is Precision.DAY or not need_day) else None
+
+
+def read_date_line(line: str, *, lang: str | None) -> tuple[bool, datetime | None]:
+    """Is ``line`` (a comment header line, stripped) only a full date, after a "Publié le"
+    or "le"? Returns (is a date line, the UTC datetime or None). A relative date ("il y a
+    2 jours") or an ambiguous one is a date line with no date. Regexes only: this runs on
+    every line of a comment section."""
+    if len(line) > _MAX_LINE or not any(ch.isdigit() for ch in line):
+        if len(line) <= _MAX_LINE and _RELATIVE_RE.fullmatch(line.strip(" .:,|")):
+            return True, None
+        return False, None
+    core = _DATE_PREFIX_RE.sub("", line).strip(" .:,|·•-–")
+    for kind, rx in _DAY_RES.items():
+        if m := rx.fullmatch(core):
+            return True, _from_match(kind, m, lang)
+    if _RELATIVE_RE.fullmatch(core):
+        return True, None  # "il y a 2 jours": a date line, but no date we may state
+    return False, None

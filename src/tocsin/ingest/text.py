@@ -141,10 +141,12 @@ def parse_text(
     )
 
 
-def _record_date(value: object, lang: str | None) -> tuple[datetime, Precision] | None:
+def _record_date(
+    value: object, lang: str | None, *, need_day: bool = False
+) -> tuple[datetime, Precision] | None:
     if not isinstance(value, str) or not value.strip():
         return None
-    return parse_date(value, lang=lang)
+    return parse_date(value, lang=lang, need_day=need_day)
 
 
 def _record_comments(items: object, origin: str, lang: str | None) -> tuple[Comment, ...]:
@@ -160,7 +162,7 @@ def _record_comments(items: object, origin: str, lang: str | None) -> tuple[Comm
         local[str(item.get("id", f"c{i}"))] = f"c{i}"
     for i, item in enumerate(items, 1):
         parent = item.get("parent_id")
-        posted = _record_date(item.get("posted"), lang)
+        posted = _record_date(item.get("posted"), lang, need_day=True)  # a comment: full day
         out.append(
             Comment(
                 id=f"c{i}",
