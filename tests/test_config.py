@@ -35,7 +35,7 @@ def test_bad_settings_say_what_to_do(overrides: dict[str, object], message: str)
 
 
 def test_missing_or_broken_file(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="no such settings file"):
+    with pytest.raises(ConfigError, match="no such file; check the --config path"):
         load_settings(config_file=tmp_path / "nope.toml")
     bad = tmp_path / "bad.toml"
     bad.write_text("db = = 3")

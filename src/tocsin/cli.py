@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
@@ -92,7 +93,7 @@ def _report(result: ItemResult, *, as_json: bool) -> None:
     if as_json:
         out.print(json.dumps(result.as_dict(), ensure_ascii=False), markup=False)
     elif result.status == "failed":
-        err.print(f"[red]error[/red] {result.error}", markup=True, highlight=False)
+        err.print(f"[red]error[/red] {escape(result.error or '')}", highlight=False)
     else:
         extra = f" (copy of {result.duplicate_of})" if result.duplicate_of else ""
         comments = f", {result.comments} comments" if result.comments else ""
@@ -218,12 +219,9 @@ def docs_list(
         return
     table = Table("id", "published", "lang", "kind", "source", "title", "comments", "copy of")
     for r in rows:
-        when = r.published.date().isoformat() if r.published else "—"
-        if r.published and r.published_precision and r.published_precision != "day":
-            when = when[: 7 if r.published_precision == "month" else 4]
         table.add_row(
             r.id,
-            when,
+            r.when,
             r.language or "?",
             r.kind,
             r.source,

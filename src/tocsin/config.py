@@ -41,6 +41,17 @@ class Settings:
 _ENV_PREFIX = "TOCSIN_"
 
 
+def read_toml(path: Path, *, missing: str) -> dict[str, Any]:
+    """A TOML file as a dict; a missing or broken file is a one-line ``ConfigError``
+    (``missing`` says what to do when the file is not there)."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: no such file; {missing}") from exc
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read ({exc}); fix the TOML syntax") from exc
+
+
 def _coerce(name: str, value: Any, default: Any) -> Any:
     """Turn a TOML or environment value into the type of the default."""
     try:
@@ -73,17 +84,12 @@ def load_settings(
     known = {f.name: getattr(base, f.name) for f in fields(Settings) if f.name != "extra"}
     values: dict[str, Any] = {}
     path = Path(config_file) if config_file else Path("tocsin.toml")
-    if path.exists():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"{path}: cannot read settings ({exc}); fix the TOML syntax") from exc
+    if path.exists() or config_file:
+        data = read_toml(path, missing="check the --config path")
         section = data.get("tocsin", data)
         for key, value in section.items():
             if key in known:
                 values[key] = _coerce(key, value, known[key])
-    elif config_file:
-        raise ConfigError(f"{path}: no such settings file; check the path")
     for key, default in known.items():
         env = os.environ.get(_ENV_PREFIX + key.upper())
         if env is not None:

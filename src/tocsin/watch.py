@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 import threading
 import time
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from tocsin.config import read_toml
 from tocsin.errors import ConfigError, InputError
 from tocsin.models import Kind
 from tocsin.pipeline import Hints, ItemResult, Pipeline
@@ -46,12 +46,7 @@ def _interval(value: object, where: str) -> float:
 
 def load_watch_config(path: Path) -> list[WatchedFeed]:
     """Read ``[[feed]]`` entries: url, interval (900, "15m", "1h"), kind, source."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: no such file; give the watch config's path") from exc
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read ({exc}); fix the TOML syntax") from exc
+    data = read_toml(path, missing="give the watch config's path")
     feeds = []
     for i, item in enumerate(data.get("feed", []), 1):
         where = f"{path}: feed {i}"

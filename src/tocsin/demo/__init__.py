@@ -25,11 +25,10 @@ def demo_summary(store: Store, console: Console) -> None:
     rows = store.list_documents(limit=1000)
     console.print("Documents in the demo database, newest first:", markup=False)
     for r in rows:
-        when = r.published.date().isoformat() if r.published else "no date   "
         extra = f"  copy of {r.duplicate_of}" if r.duplicate_of else ""
         thread = f"  {r.comments} comments" if r.comments else ""
         console.print(
-            f"  {r.id}  {when}  {r.language or '?':<2}  {r.kind:<8}  {r.source[:24]:<24}  "
+            f"  {r.id}  {r.when:<10}  {r.language or '?':<2}  {r.kind:<8}  {r.source[:24]:<24}  "
             f"{(r.title or '')[:70]}{thread}{extra}",
             markup=False,
         )

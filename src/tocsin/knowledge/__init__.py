@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import fnmatch
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from tocsin.config import read_toml
 from tocsin.errors import ConfigError
 from tocsin.models import Kind, Source
 
@@ -95,12 +95,7 @@ class OutletRegistry:
 
 
 def _read_outlets(path: Path) -> list[Outlet]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: no such sources file; check --sources") from exc
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read sources ({exc}); fix the TOML syntax") from exc
+    data = read_toml(path, missing="check the --sources path")
     outlets = []
     for i, item in enumerate(data.get("source", []), 1):
         if not isinstance(item, dict) or not item.get("name"):

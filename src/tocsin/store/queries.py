@@ -42,6 +42,14 @@ class DocumentRow:
     comments: int
     duplicate_of: str | None
 
+    @property
+    def when(self) -> str:
+        """The publication date as precise as it is known: 2025-11-04, 2025-11 or 2025."""
+        if self.published is None:
+            return "no date"
+        day = self.published.date().isoformat()
+        return {"month": day[:7], "year": day[:4]}.get(str(self.published_precision), day)
+
 
 @dataclass(frozen=True, slots=True)
 class FeedState:
