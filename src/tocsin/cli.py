@@ -32,6 +32,8 @@ app = typer.Typer(
 )
 docs_app = typer.Typer(help="Browse ingested documents.", no_args_is_help=True)
 app.add_typer(docs_app, name="docs")
+gazetteer_app = typer.Typer(help="The offline gazetteer of places.", no_args_is_help=True)
+app.add_typer(gazetteer_app, name="gazetteer")
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -280,6 +282,57 @@ def print_document(doc: Document) -> None:
         # rich markup must never interpret what strangers wrote
         nodes[c.id] = parent.add(Text(label, overflow="fold"))
     out.print(tree, soft_wrap=False)
+
+
+@gazetteer_app.command("import")
+def gazetteer_import(
+    files: Annotated[list[Path], typer.Argument(help="GeoNames country dumps (XX.txt or XX.zip).")],
+) -> None:
+    """Add GeoNames country dumps you downloaded (other regions) to the local gazetteer."""
+    from tocsin.extract.gazetteer import Gazetteer
+
+    gazetteer = Gazetteer.load()
+    failed = 0
+    for path in files:
+        try:
+            count = gazetteer.add_geonames_dump(path)
+        except TocsinError as exc:
+            err.print(f"[red]error[/red] {escape(str(exc))}", highlight=False)
+            failed += 1
+            continue
+        out.print(f"{path}: {count} places imported", markup=False)
+    out.print(f"{len(gazetteer)} places in {gazetteer.path}", markup=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+@gazetteer_app.command("lookup")
+def gazetteer_lookup(
+    name: Annotated[str, typer.Argument(help="A place name, in any usual spelling.")],
+    country: Annotated[str | None, typer.Option(help="Country focus, ISO code (ML).")] = None,
+    limit: Annotated[int, typer.Option(help="How many candidates.")] = 10,
+    as_json: JsonOpt = False,
+) -> None:
+    """Candidates for a place name, best first (the first use builds the index)."""
+    from dataclasses import asdict
+
+    from tocsin.extract.gazetteer import Gazetteer
+
+    places = Gazetteer.load().lookup(name, country=country, limit=limit)
+    for place in places:
+        if as_json:
+            out.print(json.dumps(asdict(place), ensure_ascii=False), markup=False)
+        else:
+            where = (
+                f"{place.lat:.4f}, {place.lon:.4f}" if place.lat is not None else "no coordinates"
+            )
+            out.print(
+                f"{place.geonameid:>10}  {place.name}  ({place.kind}, {place.feature_code}, "
+                f"{place.admin1 or '—'}, {place.country})  {where}  pop. {place.population}",
+                markup=False,
+            )
+    if not places and not as_json:
+        out.print(f"{name}: not in the gazetteer", markup=False)
 
 
 @app.command()

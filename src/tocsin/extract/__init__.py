@@ -1,0 +1,1 @@
+"""Extraction stages: from a Document to its annotations (places, actors, times, attributions)."""
