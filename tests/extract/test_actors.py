@@ -11,14 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tocsin.errors import ConfigError
-from tocsin.extract.actors import (
-    KNOWLEDGE_FILE,
-    ActorMatcher,
-    ActorMention,
-    _fold,
-    _tokens,
-    load_actors,
-)
+from tocsin.extract.actors import ActorMatcher, ActorMention, _fold, _tokens
+from tocsin.knowledge.actors import KNOWLEDGE_FILE, load_actors
 
 
 @pytest.fixture(scope="module")

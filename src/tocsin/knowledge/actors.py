@@ -1,0 +1,386 @@
+"""The actor knowledge base (``knowledge/actors.toml``) and its loader.
+
+Actors with their aliases, the countries that generic actors are named after, and
+per-language lexicons of generic phrases ("des hommes armés non identifiés", "soldiers").
+A user's file in the same format adds to it; a broken file is a one-line ``ConfigError``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tocsin.errors import ConfigError
+
+KNOWLEDGE_FILE = Path(__file__).resolve().parent / "actors.toml"
+
+TYPES = frozenset(
+    {
+        "state force",
+        "rebel group",
+        "political militia",
+        "identity militia",
+        "rioters",
+        "protesters",
+        "civilians",
+        "external force",
+        "government",
+        "international organisation",
+    }
+)
+LANGS = frozenset({"fr", "en"})
+_FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "đ": "d", "ł": "l", "ı": "i"})
+
+
+def fold(word: str) -> str:
+    """Lower case without accents: "Qaïda" -> "qaida", "Œuvre" -> "oeuvre"."""
+    if word.isascii():
+        return word.lower()
+    word = unicodedata.normalize("NFKD", word.casefold()).translate(_FOLD)
+    return "".join(ch for ch in word if not unicodedata.combining(ch))
+
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_ISO2 = re.compile(r"^[A-Z]{2}$")
+
+# ---------------------------------------------------------------------------
+# Knowledge
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    text: str
+    lang: str | None = None
+    descriptive: bool = False
+    cased: bool = False  # match only with the alias's exact case (accents still ignored)
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A link to another actor: a parent, or the actor this one succeeded."""
+
+    id: str
+    since: int | None = None
+    until: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    id: str
+    name_en: str
+    name_fr: str
+    acled: str
+    type: str
+    inter: int
+    countries: tuple[str, ...] = ()
+    since: int | None = None
+    until: int | None = None
+    parents: tuple[Relation, ...] = ()
+    succeeded: tuple[Relation, ...] = ()
+    associated: tuple[str, ...] = ()
+    aliases: tuple[Alias, ...] = ()
+
+    def name(self, lang: str = "en") -> str:
+        return self.name_fr if lang == "fr" else self.name_en
+
+
+@dataclass(frozen=True, slots=True)
+class Country:
+    iso2: str
+    name_en: str
+    name_fr: str
+    aliases: tuple[str, ...] = ()
+    period: str | None = None  # ACLED regime period, "2021-"
+    roles: tuple[tuple[str, str], ...] = ()  # ("military", "fama"), ...
+
+    def role(self, role: str) -> str | None:
+        return dict(self.roles).get(role)
+
+
+@dataclass(frozen=True, slots=True)
+class GenericKind:
+    """A kind of generic actor ("armed-group", "civilians") and its phrases."""
+
+    kind: str
+    name: str  # without a country: "Unidentified Armed Group"
+    acled: str  # template: "{country}" and "{period}" (" (2021-)" or "")
+    inter: int
+    role: str | None = None  # resolve to the country's named actor for this role
+    phrases: tuple[Alias, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ActorKnowledge:
+    actors: dict[str, Actor]
+    countries: dict[str, Country]
+    generics: dict[str, GenericKind]
+
+    def country(self, country: str) -> Country:
+        """A country by ISO2 code or by English or French name (any case, any accents)."""
+        key = fold(country.strip())
+        for c in self.countries.values():
+            names = (c.iso2, c.name_en, c.name_fr, *c.aliases)
+            if any(fold(n) == key for n in names):
+                return c
+        known = ", ".join(sorted(self.countries))
+        raise ValueError(
+            f"country {country!r}: not known; use an ISO2 code ({known}) "
+            "or add a [country.XX] table to your actors file"
+        )
+
+    def children(self, actor_id: str) -> list[Actor]:
+        return [a for a in self.actors.values() if any(p.id == actor_id for p in a.parents)]
+
+
+_ACTOR_KEYS = frozenset(
+    {
+        "id", "name_en", "name_fr", "acled", "type", "inter", "countries", "since", "until",
+        "parents", "succeeded", "associated", "aliases",
+    }
+)  # fmt: skip
+_COUNTRY_KEYS = frozenset(
+    {"name_en", "name_fr", "aliases", "period", "military", "police", "government"}
+)
+_GENERIC_KEYS = frozenset({"name", "acled", "inter", "role", "en", "fr"})
+_LIST_KEYS = ("aliases", "parents", "succeeded", "associated", "countries")
+
+
+def load_actors(extra: Path | str | None = None) -> ActorKnowledge:
+    """The bundled actors, then the user's file (same format) added on top."""
+    data = _read(KNOWLEDGE_FILE)
+    sources = [KNOWLEDGE_FILE]
+    if extra is not None:
+        extra = Path(extra)
+        _merge(data, _read(extra), extra)
+        sources.append(extra)
+    return _build(data, sources[-1])
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: no such actors file; check the path") from exc
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ConfigError(f"{path}: cannot read actors ({msg}); fix the TOML syntax") from exc
+    unknown = set(data) - {"actor", "country", "generic"}
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown table(s) {', '.join(sorted(unknown))}; "
+            "use [[actor]], [country.XX] or [generic.KIND]"
+        )
+    for key, kind in (("actor", list), ("country", dict), ("generic", dict)):
+        if key in data and not isinstance(data[key], kind):
+            raise ConfigError(f"{path}: '{key}' has the wrong shape; see knowledge/actors.toml")
+    return data
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any], path: Path) -> None:
+    by_id = {a.get("id"): a for a in base.get("actor", [])}
+    for entry in extra.get("actor", []):
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+            raise ConfigError(f"{path}: an [[actor]] has no id; give each actor an id")
+        if (old := by_id.get(entry["id"])) is None:
+            base.setdefault("actor", []).append(entry)
+            by_id[entry["id"]] = entry
+            continue
+        for key, value in entry.items():
+            if key in _LIST_KEYS and isinstance(value, list):
+                # the user's aliases come first: they win over ours on a tie
+                old[key] = value + [v for v in old.get(key, []) if v not in value]
+            else:
+                old[key] = value
+    for table in ("country", "generic"):
+        for key, value in extra.get(table, {}).items():
+            if not isinstance(value, dict):
+                raise ConfigError(f"{path}: [{table}.{key}] must be a table")
+            old = base.setdefault(table, {}).setdefault(key, {})
+            for k, v in value.items():
+                if k in ("en", "fr", "aliases") and isinstance(v, list):
+                    old[k] = v + old.get(k, [])
+                else:
+                    old[k] = v
+
+
+def _build(data: dict[str, Any], path: Path) -> ActorKnowledge:
+    countries = {
+        iso: _country(iso, raw, path) for iso, raw in sorted(data.get("country", {}).items())
+    }
+    actors: dict[str, Actor] = {}
+    for raw in data.get("actor", []):
+        actor = _actor(raw, path)
+        if actor.id in actors:
+            raise ConfigError(f"{path}: actor {actor.id!r} is defined twice; keep one")
+        actors[actor.id] = actor
+    for actor in actors.values():
+        refs = [r.id for r in (*actor.parents, *actor.succeeded)] + list(actor.associated)
+        for ref in refs:
+            if ref not in actors:
+                raise ConfigError(
+                    f"{path}: actor {actor.id!r} refers to unknown actor {ref!r}; "
+                    "define it or fix the id"
+                )
+        for iso in actor.countries:
+            if iso not in countries:
+                raise ConfigError(
+                    f"{path}: actor {actor.id!r}: unknown country {iso!r}; add [country.{iso}]"
+                )
+    for c in countries.values():
+        for role, ref in c.roles:
+            if ref not in actors:
+                raise ConfigError(
+                    f"{path}: [country.{c.iso2}] {role} = {ref!r} is not a known actor"
+                )
+    generics = {k: _generic(k, raw, path) for k, raw in data.get("generic", {}).items()}
+    return ActorKnowledge(actors=actors, countries=countries, generics=generics)
+
+
+def _fail(path: Path, where: str, problem: str) -> ConfigError:
+    return ConfigError(f"{path}: {where}: {problem}; see the format at the top of actors.toml")
+
+
+def _str(raw: dict[str, Any], key: str, path: Path, where: str, *, required: bool = True) -> str:
+    value = raw.get(key)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(path, where, f"'{key}' must be a non-empty string")
+    return value.strip()
+
+
+def _year(raw: dict[str, Any], key: str, path: Path, where: str) -> int | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 1900 <= value <= 2100:
+        raise _fail(path, where, f"'{key}' must be a year")
+    return value
+
+
+def _inter(raw: dict[str, Any], path: Path, where: str) -> int:
+    value = raw.get("inter")
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 8:
+        raise _fail(path, where, "'inter' must be an ACLED inter code from 1 to 8")
+    return value
+
+
+def _aliases(values: Any, path: Path, where: str) -> tuple[Alias, ...]:
+    if not isinstance(values, list):
+        raise _fail(path, where, "aliases must be a list")
+    out = []
+    for v in values:
+        if isinstance(v, str):
+            out.append(Alias(v))
+            continue
+        if not isinstance(v, dict) or not isinstance(v.get("text"), str):
+            raise _fail(path, where, f"alias {v!r} must be a string or a table with 'text'")
+        if set(v) - {"text", "lang", "descriptive", "cased"}:
+            raise _fail(path, where, f"alias {v['text']!r} has unknown keys")
+        lang = v.get("lang")
+        if lang is not None and lang not in LANGS:
+            raise _fail(path, where, f"alias {v['text']!r}: lang must be one of {sorted(LANGS)}")
+        out.append(Alias(v["text"], lang, bool(v.get("descriptive")), bool(v.get("cased"))))
+    return tuple(out)
+
+
+def _relations(values: Any, path: Path, where: str, key: str) -> tuple[Relation, ...]:
+    if not isinstance(values, list):
+        raise _fail(path, where, f"'{key}' must be a list")
+    out = []
+    for v in values:
+        if isinstance(v, str):
+            out.append(Relation(v))
+        elif isinstance(v, dict) and isinstance(v.get("id"), str):
+            rel = f"{where} {key} {v['id']}"
+            out.append(
+                Relation(v["id"], _year(v, "since", path, rel), _year(v, "until", path, rel))
+            )
+        else:
+            raise _fail(path, where, f"'{key}' entries must be ids or {{ id = ... }} tables")
+    return tuple(out)
+
+
+def _actor(raw: Any, path: Path) -> Actor:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: [[actor]] entries must be tables")
+    where = f"actor {raw.get('id', '?')!r}"
+    actor_id = _str(raw, "id", path, where)
+    if not _ID.match(actor_id):
+        raise _fail(path, where, "'id' must be lower case letters, digits and '-'")
+    if unknown := set(raw) - _ACTOR_KEYS:
+        raise _fail(path, where, f"unknown key(s) {', '.join(sorted(unknown))}")
+    kind = _str(raw, "type", path, where)
+    if kind not in TYPES:
+        raise _fail(path, where, f"type {kind!r} is not one of {', '.join(sorted(TYPES))}")
+    countries = raw.get("countries", [])
+    if not isinstance(countries, list) or not all(isinstance(c, str) for c in countries):
+        raise _fail(path, where, "'countries' must be a list of ISO2 codes")
+    associated = raw.get("associated", [])
+    if not isinstance(associated, list) or not all(isinstance(c, str) for c in associated):
+        raise _fail(path, where, "'associated' must be a list of actor ids")
+    name_en = _str(raw, "name_en", path, where)
+    return Actor(
+        id=actor_id,
+        name_en=name_en,
+        name_fr=_str(raw, "name_fr", path, where, required=False) or name_en,
+        acled=_str(raw, "acled", path, where, required=False) or name_en,
+        type=kind,
+        inter=_inter(raw, path, where),
+        countries=tuple(countries),
+        since=_year(raw, "since", path, where),
+        until=_year(raw, "until", path, where),
+        parents=_relations(raw.get("parents", []), path, where, "parents"),
+        succeeded=_relations(raw.get("succeeded", []), path, where, "succeeded"),
+        associated=tuple(associated),
+        aliases=_aliases(raw.get("aliases", []), path, where),
+    )
+
+
+def _country(iso: str, raw: Any, path: Path) -> Country:
+    where = f"[country.{iso}]"
+    if not _ISO2.match(iso) or not isinstance(raw, dict):
+        raise _fail(path, where, "countries are tables named by ISO2 code, [country.ML]")
+    if unknown := set(raw) - _COUNTRY_KEYS:
+        raise _fail(path, where, f"unknown key(s) {', '.join(sorted(unknown))}")
+    aliases = raw.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        raise _fail(path, where, "'aliases' must be a list of names")
+    name_en = _str(raw, "name_en", path, where)
+    roles = tuple(
+        (role, _str(raw, role, path, where))
+        for role in ("military", "police", "government")
+        if role in raw
+    )
+    return Country(
+        iso2=iso,
+        name_en=name_en,
+        name_fr=_str(raw, "name_fr", path, where, required=False) or name_en,
+        aliases=tuple(aliases),
+        period=_str(raw, "period", path, where, required=False) or None,
+        roles=roles,
+    )
+
+
+def _generic(kind: str, raw: Any, path: Path) -> GenericKind:
+    where = f"[generic.{kind}]"
+    if not isinstance(raw, dict):
+        raise _fail(path, where, "must be a table")
+    if unknown := set(raw) - _GENERIC_KEYS:
+        raise _fail(path, where, f"unknown key(s) {', '.join(sorted(unknown))}")
+    phrases: list[Alias] = []
+    for lang in sorted(LANGS):
+        for alias in _aliases(raw.get(lang, []), path, where):
+            phrases.append(Alias(alias.text, lang, alias.descriptive, alias.cased))
+    return GenericKind(
+        kind=kind,
+        name=_str(raw, "name", path, where),
+        acled=_str(raw, "acled", path, where),
+        inter=_inter(raw, path, where),
+        role=_str(raw, "role", path, where, required=False) or None,
+        phrases=tuple(phrases),
+    )
