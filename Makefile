@@ -19,8 +19,8 @@ demo: install
 	$(BIN)/tocsin --db $(DEMO_DB) demo
 
 lint: install
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 
 typecheck: install
 	$(BIN)/mypy
@@ -32,8 +32,8 @@ bench: install
 	$(BIN)/python bench/ingest.py
 
 format: install
-	$(BIN)/ruff format src tests bench
-	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench scripts
+	$(BIN)/ruff check --fix src tests bench scripts
 
 # Re-pin every package after changing pyproject.toml's dependencies.
 lock:
