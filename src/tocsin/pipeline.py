@@ -359,8 +359,17 @@ class Pipeline:
         )
 
     def _store_page(self, page: ParsedPage, *, hints: Hints) -> ItemResult:
-        doc = self.build_document(page, hints=hints)
         index = self._near_index()
+        if not page.comments and (seen := self._hashes.get(content_hash(page.text))):
+            # a copy we already hold, with no comments to add: no language detection
+            return ItemResult(
+                origin=page.origin,
+                status="duplicate",
+                doc_id=seen,
+                title=page.title,
+                language=page.language,
+            )
+        doc = self.build_document(page, hints=hints)
         known = self._hashes.get(doc.content_hash)
         if known is None:
             sig = index.signature(doc.text)
