@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,6 @@ class Settings:
     respect_robots: bool = True
     # Where outlet names, domains and kinds are registered (user-editable TOML).
     sources_file: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 _ENV_PREFIX = "TOCSIN_"
@@ -81,7 +80,7 @@ def load_settings(
 ) -> Settings:
     """Build the settings from the file (if any), the environment and explicit overrides."""
     base = Settings()
-    known = {f.name: getattr(base, f.name) for f in fields(Settings) if f.name != "extra"}
+    known = {f.name: getattr(base, f.name) for f in fields(Settings)}
     values: dict[str, Any] = {}
     path = Path(config_file) if config_file else Path("tocsin.toml")
     if path.exists() or config_file:
