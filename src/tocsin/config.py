@@ -35,6 +35,8 @@ class Settings:
     respect_robots: bool = True
     # Where outlet names, domains and kinds are registered (user-editable TOML).
     sources_file: str | None = None
+    # Extract actors, places, times and attributions from what `ingest` and `watch` store.
+    extract: bool = True
 
 
 _ENV_PREFIX = "TOCSIN_"

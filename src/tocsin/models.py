@@ -6,7 +6,7 @@ Stages pass these between them; ``store/`` maps them to tables.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -105,3 +105,151 @@ class ParsedPage:
     language: str | None = None
     comments: tuple[Comment, ...] = ()
     hints: dict[str, str] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- annotations
+#
+# What extraction finds in a document. Every annotation carries its ``span``; offsets
+# index the text of that part (``span.part`` is "body" or a comment id).
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRef:
+    """An actor named in the text, resolved to the knowledge base.
+
+    ``actor_id`` is a canonical id from ``knowledge/actors.toml`` or, for a generic
+    phrase ("des hommes armés non identifiés"), the id of a country-specific generic
+    actor ("unidentified-armed-group-mali"); ``name`` is its display (ACLED) name.
+    """
+
+    span: Span
+    surface: str
+    actor_id: str
+    name: str
+    inter: int
+    generic: bool = False
+    descriptive: bool = False
+    acled: str = ""  # the ACLED actor name
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceRef:
+    """A place named in the text: resolved to a gazetteer entry, or explicitly not.
+
+    ``precision`` is ACLED's geo_precision: 1 the named town or village, 2 near a town
+    or a part of a region ("30 km au nord de Gao"), 3 only a larger region or a
+    country. A relative location keeps its anchor town (``geonameid``/``lat``/``lon``
+    are the anchor's) with ``offset_km`` and ``direction`` (N, NE, E, ... or None).
+    ``reason`` says why this candidate won, or why nothing was chosen.
+    """
+
+    span: Span
+    surface: str
+    resolved: bool
+    geonameid: int | None = None
+    name: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2
+    admin1: str | None = None
+    kind: str | None = None  # country, region, town, natural
+    precision: int | None = None
+    offset_km: float | None = None
+    direction: str | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TimeRef:
+    """A date or a forecast horizon, normalised against the publication date.
+
+    ``value`` is ISO: a day "2025-10-14", a week "2025-W42", a month "2025-10", a year
+    "2025", or an interval "2025-10-15/2026-04-15". ``start``/``end`` bound it (end
+    inclusive); for a horizon ("d'ici six mois") ``end`` is the deadline.
+    """
+
+    span: Span
+    surface: str
+    kind: str  # "date" or "horizon"
+    value: str
+    start: date | None
+    end: date | None
+    precision: str  # day, week, month, year
+    relative: bool = False  # computed from the publication date ("hier", "next week")
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """Who says a claim. ``kind``: person, organisation, anonymous, unnamed_experts,
+    unnamed_sources, official_statement, author. ``cue`` is the span of the words that
+    attribute ("selon une source sécuritaire", "a déclaré"); None for the author's voice.
+    """
+
+    span: Span  # the claim
+    kind: str
+    cue: Span | None = None
+    source: str | None = None  # "Abdoulaye Diop", "l'ONU", "une source sécuritaire"
+    role: str | None = None  # "ministre des Affaires étrangères"
+
+
+@dataclass(frozen=True, slots=True)
+class Annotations:
+    """Everything extraction found in one document (body and comments)."""
+
+    document_id: str
+    extractor_version: str
+    languages: dict[str, str] = field(default_factory=dict)  # part -> language used
+    actors: tuple[ActorRef, ...] = ()
+    places: tuple[PlaceRef, ...] = ()
+    times: tuple[TimeRef, ...] = ()
+    attributions: tuple[Attribution, ...] = ()
+
+
+AnnotationRef = ActorRef | PlaceRef | TimeRef | Attribution
+ANNOTATION_KINDS: dict[str, type[AnnotationRef]] = {
+    "actor": ActorRef,
+    "place": PlaceRef,
+    "time": TimeRef,
+    "attribution": Attribution,
+}
+
+
+def annotation_kind(ref: AnnotationRef) -> str:
+    """ "actor", "place", "time" or "attribution"."""
+    for kind, cls in ANNOTATION_KINDS.items():
+        if isinstance(ref, cls):
+            return kind
+    raise TypeError(f"not an annotation: {ref!r}")
+
+
+def annotation_to_plain(ref: AnnotationRef) -> dict[str, object]:
+    """An annotation as JSON-ready values (spans as [start, end], dates as ISO text)."""
+    plain: dict[str, object] = {"kind": annotation_kind(ref)}
+    for name in ref.__slots__:
+        value = getattr(ref, name)
+        if isinstance(value, Span):
+            plain["part"] = value.part
+            plain[name] = [value.start, value.end]
+        elif isinstance(value, date):
+            plain[name] = value.isoformat()
+        else:
+            plain[name] = value
+    return plain
+
+
+def annotation_from_plain(document_id: str, plain: dict[str, object]) -> AnnotationRef:
+    """The inverse of :func:`annotation_to_plain`."""
+    cls = ANNOTATION_KINDS[str(plain["kind"])]
+    part = str(plain["part"])
+    values: dict[str, object] = {}
+    for name in cls.__slots__:
+        if name not in plain:
+            continue
+        value = plain[name]
+        if name in ("span", "cue"):
+            if isinstance(value, (list, tuple)):
+                value = Span(document_id, part, int(value[0]), int(value[1]))
+        elif name in ("start", "end") and isinstance(value, str):
+            value = date.fromisoformat(value)
+        values[name] = value
+    return cls(**values)  # type: ignore[arg-type]

@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import TYPE_CHECKING, BinaryIO, Literal
 from urllib.parse import urlsplit
 
 from tocsin.config import Settings
-from tocsin.errors import FetchError, InputError
+from tocsin.errors import FetchError, InputError, TocsinError
 from tocsin.ingest.comments_disqus import looks_like_disqus, parse_disqus_export
 from tocsin.ingest.dates import to_utc
 from tocsin.ingest.dedup import NearDuplicateIndex, content_hash, normalise
@@ -26,9 +26,12 @@ from tocsin.ingest.language import detect_language
 from tocsin.ingest.pages import looks_like_html, parse_html
 from tocsin.ingest.text import decode, parse_jsonl, parse_text, refuse_binary
 from tocsin.knowledge import OutletRegistry
-from tocsin.models import Comment, Document, Kind, ParsedPage
+from tocsin.models import Annotations, Comment, Document, Kind, ParsedPage
 from tocsin.store import Store
 from tocsin.store.queries import FeedState
+
+if TYPE_CHECKING:
+    from tocsin.extract.annotate import Extractor
 
 Status = Literal["new", "near-copy", "duplicate", "updated", "failed"]
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "text/markdown")
@@ -73,8 +76,19 @@ class Hints:
     source: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ExtractResult:
+    """What extraction did for one stored document."""
+
+    doc_id: str
+    status: Literal["extracted", "current", "missing", "failed"]
+    annotations: Annotations | None = None
+    error: str | None = None
+
+
 class Pipeline:
-    """Ingest sources into the store. One instance per batch or per ``watch`` process."""
+    """Ingest sources into the store and extract what they say. One instance per batch
+    or per ``watch`` process."""
 
     def __init__(
         self,
@@ -84,6 +98,7 @@ class Pipeline:
         fetcher: Fetcher | None = None,
         registry: OutletRegistry | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        extractor: Extractor | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
@@ -92,6 +107,7 @@ class Pipeline:
         self._index: NearDuplicateIndex | None = None
         self._hashes: dict[str, str] = {}  # content hash -> document id
         self._now = now
+        self._extractor = extractor
 
     # -- fetching ------------------------------------------------------------
     @property
@@ -135,6 +151,56 @@ class Pipeline:
             yield from self._ingest_url(raw, hints=hints)
         else:
             yield from self._ingest_path(Path(raw), hints=hints)
+
+    # -- extraction ----------------------------------------------------------
+    @property
+    def extractor(self) -> Extractor:
+        if self._extractor is None:
+            from tocsin.extract.annotate import Extractor
+
+            self._extractor = Extractor()
+        return self._extractor
+
+    def extract(self, doc_ids: Iterable[str], *, force: bool = False) -> Iterator[ExtractResult]:
+        """Extract stored documents and store their annotations, one transaction each;
+        documents already extracted by this extractor version are skipped unless ``force``.
+        A document that fails is reported and the others go on."""
+        version = self.extractor.version
+        todo: list[Document] = []
+        for doc_id in doc_ids:
+            if not force and self.store.extractor_version_of(doc_id) == version:
+                yield ExtractResult(doc_id, "current")
+                continue
+            doc = self.store.get_document(doc_id)
+            if doc is None:
+                yield ExtractResult(doc_id, "missing", error=f"{doc_id}: no such document")
+                continue
+            todo.append(doc)
+            if len(todo) >= 32:
+                yield from self._extract_batch(todo)
+                todo = []
+        if todo:
+            yield from self._extract_batch(todo)
+
+    def extract_stale(self) -> Iterator[ExtractResult]:
+        """Extract every stored document not yet extracted by this extractor version."""
+        yield from self.extract(self.store.stale_documents(self.extractor.version), force=True)
+
+    def _extract_batch(self, docs: list[Document]) -> Iterator[ExtractResult]:
+        try:
+            found = list(self.extractor.extract_many(docs))
+        except TocsinError:
+            raise  # a missing model or a broken lexicon: nothing will work, say so once
+        except Exception:  # one bad document must not sink the batch: retry one by one
+            found = []
+            for doc in docs:
+                try:
+                    found.append(self.extractor.extract(doc))
+                except Exception as exc:
+                    yield ExtractResult(doc.id, "failed", error=f"{doc.id}: {exc!r}")
+        for ann in found:
+            self.store.save_annotations(ann)
+            yield ExtractResult(ann.document_id, "extracted", ann)
 
     def poll_feed(self, url: str, *, hints: Hints = Hints()) -> Iterator[ItemResult]:
         """One poll of a feed URL with a conditional GET; new items only."""

@@ -102,6 +102,15 @@ def run_watch(
                 results = []
             for result in results:
                 on_result(result)
+            if pipeline.settings.extract and results:
+                changed = [
+                    r.doc_id
+                    for r in results
+                    if r.doc_id and r.status in ("new", "near-copy", "updated")
+                ]
+                for extracted in pipeline.extract(changed):
+                    if extracted.error:
+                        on_error(extracted.error)
             due[feed.url] = clock() + delay
         if once:
             return

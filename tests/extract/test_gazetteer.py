@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import time
 import zipfile
 from pathlib import Path
 
@@ -22,23 +21,6 @@ from tocsin.extract.gazetteer import (
 pytestmark = pytest.mark.skipif(
     not BUNDLED.exists(), reason=f"{BUNDLED} is missing; run scripts/build_gazetteer.py"
 )
-
-
-@pytest.fixture(scope="session")
-def index_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("gazetteer") / "index.sqlite"
-    started = time.perf_counter()
-    Gazetteer.load(index_path=path, include_world=False).close()
-    print(f"\ngazetteer index built in {time.perf_counter() - started:.2f} s")
-    return path
-
-
-@pytest.fixture(scope="session")
-def gazetteer(index_path: Path) -> Gazetteer:
-    started = time.perf_counter()
-    gaz = Gazetteer.load(index_path=index_path, include_world=False)
-    print(f"\ngazetteer index opened in {time.perf_counter() - started:.4f} s ({len(gaz)} places)")
-    return gaz
 
 
 def first(gaz: Gazetteer, name: str, **kwargs: object) -> Place:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from tocsin.models import Annotations
 from tocsin.store import Store
 
 
@@ -46,3 +47,36 @@ def demo_summary(store: Store, console: Console) -> None:
             f"Read one with its comment thread: tocsin --db <db> docs show {threaded.id}",
             markup=False,
         )
+
+
+def demo_annotations(found: list[Annotations], console: Console) -> None:
+    """What extraction found over the corpus: the actors and places named most often."""
+    if not found:
+        return
+    actors: Counter[str] = Counter()
+    places: Counter[str] = Counter()
+    unresolved = times = horizons = 0
+    sourcing: Counter[str] = Counter()
+    for ann in found:
+        actors.update(a.acled or a.name for a in ann.actors)
+        places.update(p.name or p.surface for p in ann.places if p.resolved)
+        unresolved += sum(1 for p in ann.places if not p.resolved)
+        times += len(ann.times)
+        horizons += sum(1 for t in ann.times if t.kind == "horizon")
+        sourcing.update(a.kind for a in ann.attributions)
+    console.print(
+        f"\nExtraction ({found[0].extractor_version}) over {len(found)} documents:",
+        markup=False,
+    )
+    top = ", ".join(f"{name} ×{n}" for name, n in actors.most_common(8))
+    console.print(f"  actors, most named: {top}", markup=False)
+    top = ", ".join(f"{name} ×{n}" for name, n in places.most_common(8))
+    console.print(f"  places, most named: {top} ({unresolved} unresolved)", markup=False)
+    console.print(f"  {times} dates and horizons ({horizons} forecast horizons)", markup=False)
+    said = ", ".join(f"{n} {k}" for k, n in sourcing.most_common())
+    console.print(f"  who says so: {said}", markup=False)
+    busiest = max(found, key=lambda a: len(a.actors) + len(a.places))
+    console.print(
+        f"See them highlighted: tocsin --db <db> docs show {busiest.document_id} --annotations",
+        markup=False,
+    )

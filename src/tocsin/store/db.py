@@ -20,8 +20,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from tocsin.errors import StoreError
-from tocsin.models import Document
-from tocsin.store import queries
+from tocsin.models import Annotations, Document
+from tocsin.store import annotation_queries, queries
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -139,6 +139,25 @@ class Store:
         """Add comments not yet stored for a document (a re-fetched page grew its thread)."""
         with self.transaction() as conn:
             return queries.add_comments(conn, doc_id, comments)
+
+    # annotations ---------------------------------------------------------
+    def save_annotations(self, ann: Annotations) -> int:
+        """Replace a document's annotations (one transaction); rows written."""
+        with self.transaction() as conn:
+            return annotation_queries.save_annotations(conn, ann)
+
+    def load_annotations(self, doc_id: str) -> Annotations | None:
+        with self.engine.connect() as conn:
+            return annotation_queries.load_annotations(conn, doc_id)
+
+    def stale_documents(self, version: str, *, limit: int | None = None) -> list[str]:
+        """Documents not yet extracted by ``version`` (never, or by another version)."""
+        with self.engine.connect() as conn:
+            return annotation_queries.stale_documents(conn, version, limit=limit)
+
+    def extractor_version_of(self, doc_id: str) -> str | None:
+        with self.engine.connect() as conn:
+            return annotation_queries.extractor_version_of(conn, doc_id)
 
     # feeds ---------------------------------------------------------------
     def feed_state(self, url: str) -> queries.FeedState | None:

@@ -81,3 +81,30 @@ feeds = Table(
     Column("last_error", Text),
     Column("failures", Integer, nullable=False, default=0),
 )
+
+# One row per extracted document: which extractor version produced its annotations.
+extractions = Table(
+    "extractions",
+    metadata,
+    Column("document_id", String(40), ForeignKey("documents.id"), primary_key=True),
+    Column("extractor_version", String(200), nullable=False),
+    Column("extracted_at", DateTime(timezone=True), nullable=False),
+    Column("languages", Text, nullable=False),  # JSON: part -> language
+)
+
+# Annotations: one row each; the kind-specific fields are a JSON object in ``data``.
+annotation_rows = Table(
+    "annotations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("document_id", String(40), ForeignKey("documents.id"), nullable=False),
+    Column("part", String(60), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("value", Text),  # the resolved value: actor id, geonameid, ISO time, attribution kind
+    Column("data", Text, nullable=False),
+    Column("extractor_version", String(200), nullable=False),
+    Index("ix_annotations_document", "document_id", "part", "start"),
+    Index("ix_annotations_value", "kind", "value"),
+)

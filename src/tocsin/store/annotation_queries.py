@@ -1,0 +1,118 @@
+"""Annotations: written per document in one transaction, replacing the previous run's."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, delete, insert, select
+
+from tocsin.models import (
+    ANNOTATION_KINDS,
+    ActorRef,
+    AnnotationRef,
+    Annotations,
+    Attribution,
+    PlaceRef,
+    TimeRef,
+    annotation_from_plain,
+    annotation_kind,
+    annotation_to_plain,
+)
+from tocsin.store.tables import annotation_rows, documents, extractions
+
+
+def _value(ref: AnnotationRef) -> str | None:
+    """The resolved value, indexed so later stages can ask "every mention of JNIM"."""
+    if isinstance(ref, ActorRef):
+        return ref.actor_id
+    if isinstance(ref, PlaceRef):
+        return str(ref.geonameid) if ref.geonameid is not None else None
+    if isinstance(ref, TimeRef):
+        return ref.value
+    return ref.kind
+
+
+def _refs(ann: Annotations) -> Iterable[AnnotationRef]:
+    yield from ann.actors
+    yield from ann.places
+    yield from ann.times
+    yield from ann.attributions
+
+
+def save_annotations(conn: Connection, ann: Annotations, *, at: datetime | None = None) -> int:
+    """Replace a document's annotations with ``ann``; returns how many rows were written."""
+    conn.execute(delete(annotation_rows).where(annotation_rows.c.document_id == ann.document_id))
+    conn.execute(delete(extractions).where(extractions.c.document_id == ann.document_id))
+    conn.execute(
+        insert(extractions).values(
+            document_id=ann.document_id,
+            extractor_version=ann.extractor_version,
+            extracted_at=at or datetime.now(UTC),
+            languages=json.dumps(ann.languages, sort_keys=True),
+        )
+    )
+    rows = []
+    for ref in _refs(ann):
+        plain = annotation_to_plain(ref)
+        span = ref.span
+        rows.append(
+            {
+                "document_id": ann.document_id,
+                "part": span.part,
+                "kind": annotation_kind(ref),
+                "start": span.start,
+                "end": span.end,
+                "value": _value(ref),
+                "data": json.dumps(plain, ensure_ascii=False, sort_keys=True),
+                "extractor_version": ann.extractor_version,
+            }
+        )
+    if rows:
+        conn.execute(insert(annotation_rows), rows)
+    return len(rows)
+
+
+def extractor_version_of(conn: Connection, doc_id: str) -> str | None:
+    row = conn.execute(
+        select(extractions.c.extractor_version).where(extractions.c.document_id == doc_id)
+    ).first()
+    return row[0] if row else None
+
+
+def load_annotations(conn: Connection, doc_id: str) -> Annotations | None:
+    """A document's stored annotations, or None when it was never extracted."""
+    head = conn.execute(select(extractions).where(extractions.c.document_id == doc_id)).first()
+    if head is None:
+        return None
+    found: dict[str, list[AnnotationRef]] = {kind: [] for kind in ANNOTATION_KINDS}
+    query = (
+        select(annotation_rows.c.kind, annotation_rows.c.data)
+        .where(annotation_rows.c.document_id == doc_id)
+        .order_by(annotation_rows.c.id)
+    )
+    for kind, data in conn.execute(query):
+        found[kind].append(annotation_from_plain(doc_id, json.loads(data)))
+    return Annotations(
+        document_id=doc_id,
+        extractor_version=head.extractor_version,
+        languages=json.loads(head.languages),
+        actors=tuple(r for r in found["actor"] if isinstance(r, ActorRef)),
+        places=tuple(r for r in found["place"] if isinstance(r, PlaceRef)),
+        times=tuple(r for r in found["time"] if isinstance(r, TimeRef)),
+        attributions=tuple(r for r in found["attribution"] if isinstance(r, Attribution)),
+    )
+
+
+def stale_documents(conn: Connection, version: str, *, limit: int | None = None) -> list[str]:
+    """Ids of documents never extracted, or extracted by another extractor version."""
+    query = (
+        select(documents.c.id)
+        .select_from(documents.outerjoin(extractions, extractions.c.document_id == documents.c.id))
+        .where((extractions.c.document_id.is_(None)) | (extractions.c.extractor_version != version))
+        .order_by(documents.c.fetched_at, documents.c.id)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [row[0] for row in conn.execute(query)]
