@@ -223,8 +223,9 @@ def annotation_kind(ref: AnnotationRef) -> str:
 
 
 def annotation_to_plain(ref: AnnotationRef) -> dict[str, object]:
-    """An annotation as JSON-ready values (spans as [start, end], dates as ISO text)."""
-    plain: dict[str, object] = {"kind": annotation_kind(ref)}
+    """An annotation as JSON-ready values: ``type`` (actor, place, time, attribution),
+    ``part``, spans as [start, end], dates as ISO text, then the fields."""
+    plain: dict[str, object] = {"type": annotation_kind(ref)}
     for name in ref.__slots__:
         value = getattr(ref, name)
         if isinstance(value, Span):
@@ -239,7 +240,7 @@ def annotation_to_plain(ref: AnnotationRef) -> dict[str, object]:
 
 def annotation_from_plain(document_id: str, plain: dict[str, object]) -> AnnotationRef:
     """The inverse of :func:`annotation_to_plain`."""
-    cls = ANNOTATION_KINDS[str(plain["kind"])]
+    cls = ANNOTATION_KINDS[str(plain["type"])]
     part = str(plain["part"])
     values: dict[str, object] = {}
     for name in cls.__slots__:
