@@ -181,7 +181,10 @@ class Extractor:
         for part, analysis in zip(parts, analyses, strict=True):
             found = named[part.name]
             if focus and any(m.generic for m in found):
-                found = matcher.find(part.text, country=focus, lang=analysis.lang)
+                try:
+                    found = matcher.find(part.text, country=focus, lang=analysis.lang)
+                except ValueError:  # a focus no knowledge describes: generics stay unnamed
+                    pass
             actors.extend(_actor_ref(doc.id, part.name, m) for m in found)
             times.extend(
                 extract_times(

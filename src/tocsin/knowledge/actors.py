@@ -126,6 +126,8 @@ class ActorKnowledge:
             names = (c.iso2, c.name_en, c.name_fr, *c.aliases)
             if any(fold(n) == key for n in names):
                 return c
+        if len(key) == 2 and (other := _iso_country(key)) is not None:
+            return other
         known = ", ".join(sorted(self.countries))
         raise ValueError(
             f"country {country!r}: not known; use an ISO2 code ({known}) "
@@ -147,6 +149,18 @@ _COUNTRY_KEYS = frozenset(
 )
 _GENERIC_KEYS = frozenset({"name", "acled", "inter", "role", "en", "fr"})
 _LIST_KEYS = ("aliases", "parents", "succeeded", "associated", "countries")
+
+
+def _iso_country(code: str) -> Country | None:
+    """A country the actors file does not describe, named from ISO 3166 (generic actors
+    are then "Civilians (Bolivia)", with no regime period and no named forces)."""
+    import pycountry
+
+    found = pycountry.countries.get(alpha_2=code.upper())
+    if found is None:
+        return None
+    name = str(getattr(found, "common_name", None) or found.name)
+    return Country(iso2=found.alpha_2, name_en=name, name_fr=name)
 
 
 def load_actors(extra: Path | str | None = None) -> ActorKnowledge:
