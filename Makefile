@@ -20,21 +20,28 @@ demo: install
 	$(BIN)/tocsin --db $(DEMO_DB) demo
 
 lint: install
-	$(BIN)/ruff check src tests bench scripts
-	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/ruff check src tests bench scripts eval
+	$(BIN)/ruff format --check src tests bench scripts eval
 
 typecheck: install
 	$(BIN)/mypy
 
 test: lint typecheck
 	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/python eval/validate_gold.py
+	$(BIN)/python eval/run.py
+
+# Accuracy against the gold files, with the floors of eval/floors.toml enforced.
+eval: install
+	$(BIN)/python eval/run.py
 
 bench: install
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/extract.py
 
 format: install
-	$(BIN)/ruff format src tests bench scripts
-	$(BIN)/ruff check --fix src tests bench scripts
+	$(BIN)/ruff format src tests bench scripts eval
+	$(BIN)/ruff check --fix src tests bench scripts eval
 
 # Re-pin every package after changing pyproject.toml's dependencies.
 lock:

@@ -205,6 +205,14 @@ def _report_extract(
         out.print(f"{result.status:>9}  {result.doc_id}  {origin}  {what}", markup=False)
 
 
+def _report_failed(origin: str, problem: str, *, as_json: bool) -> None:
+    if as_json:
+        line = {"input": origin, "status": "failed", "error": problem}
+        out.print(json.dumps(line, ensure_ascii=False), markup=False)
+    else:
+        err.print(f"[red]error[/red] {escape(problem)}", highlight=False)
+
+
 @app.command()
 def extract(
     ctx: typer.Context,
@@ -225,7 +233,8 @@ def extract(
     annotations are stored with the extractor version.
     """
     context: Context = ctx.obj
-    settings = context.settings(extract=False)
+    # a file named on the command line is read even when it is short (a note, a comment)
+    settings = context.settings(extract=False, min_words=1)
     store = context.store(settings)
     pipeline = Pipeline(store, settings)
     ids: list[str] = []
@@ -240,17 +249,13 @@ def extract(
                         origins[result.doc_id] = result.origin
                     else:
                         failed += 1
-                        _report(result, as_json=as_json)
+                        _report_failed(result.origin, result.error or "", as_json=as_json)
             elif store.get_document(raw) is not None:
                 ids.append(raw)
             else:
                 failed += 1
-                problem = f"{raw}: neither a file nor a stored document id"
-                if as_json:
-                    line = {"input": raw, "status": "failed", "error": problem}
-                    out.print(json.dumps(line), markup=False)
-                else:
-                    err.print(f"error: {problem}; see `tocsin docs list`", markup=False)
+                problem = f"{raw}: neither a file nor a stored document id; see `tocsin docs list`"
+                _report_failed(raw, problem, as_json=as_json)
         if stale:
             ids.extend(i for i in store.stale_documents(pipeline.extractor.version) if i not in ids)
         if not ids and not failed:

@@ -13,6 +13,7 @@ focus; generic actors ("des civils", "soldiers") are then named for that country
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -181,10 +182,9 @@ class Extractor:
         for part, analysis in zip(parts, analyses, strict=True):
             found = named[part.name]
             if focus and any(m.generic for m in found):
-                try:
+                # a focus no knowledge describes leaves the generics unnamed
+                with contextlib.suppress(ValueError):
                     found = matcher.find(part.text, country=focus, lang=analysis.lang)
-                except ValueError:  # a focus no knowledge describes: generics stay unnamed
-                    pass
             actors.extend(_actor_ref(doc.id, part.name, m) for m in found)
             times.extend(
                 extract_times(

@@ -1,0 +1,1 @@
+"""Evaluation of Tocsin's extraction against gold annotations written for the project."""

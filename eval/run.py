@@ -1,0 +1,178 @@
+"""Run Tocsin on the gold files, print the figures, and enforce the floors.
+
+    .venv/bin/python eval/run.py [--json FILE] [--floors FILE] [--verbose]
+
+Exit status: 0 when every metric named in the floors file is at or above its floor,
+1 when one is not (one line each) or when the extractor raised on a gold text (it must
+never raise; the text is scored as if nothing was found), 2 when the gold files cannot
+be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: `python eval/run.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from eval.corpus import (
+    GOLD_DIR,
+    NOTES_FILE,
+    PARAGRAPH_FILES,
+    GoldError,
+    annotate_all,
+    load_notes,
+    load_paragraphs,
+    note_jobs,
+    paragraph_jobs,
+)
+from eval.score import (
+    KINDS,
+    check_floors,
+    load_floors,
+    note_figures,
+    paragraph_figures,
+    score_note,
+    score_paragraph,
+    spelling_counts,
+)
+
+FLOORS = Path(__file__).resolve().parent / "floors.toml"
+KINDS_SPELLING = ("same", "variant", "missing")
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="eval/run.py", description=__doc__.split("\n")[0])
+    parser.add_argument("--json", type=Path, help="write every figure (and per-note results)")
+    parser.add_argument("--floors", type=Path, default=FLOORS, help="floors file (TOML)")
+    parser.add_argument("--gold", type=Path, default=GOLD_DIR, help="folder of gold files")
+    parser.add_argument("--verbose", action="store_true", help="print every miss")
+    return parser.parse_args(argv)
+
+
+def format_table(figures: Mapping[str, float], langs: Sequence[str]) -> list[str]:
+    lines = [f"{'kind':<13}{'lang':<6}{'P':>7}{'R':>7}{'F1':>7}{'gold':>7}{'pred':>7}"]
+    for kind in KINDS:
+        for lang in ("", *langs):
+            prefix = f"{kind}.{lang}." if lang else f"{kind}."
+            if figures.get(f"{prefix}n_gold", 0) == 0 and lang:
+                continue
+            lines.append(
+                f"{kind:<13}{lang or 'all':<6}{figures[prefix + 'precision']:>7.3f}"
+                f"{figures[prefix + 'recall']:>7.3f}{figures[prefix + 'f1']:>7.3f}"
+                f"{int(figures[prefix + 'n_gold']):>7}{int(figures[prefix + 'n_pred']):>7}"
+            )
+    for lang in ("", *langs):
+        prefix = f"places.{lang}." if lang else "places."
+        n = int(figures.get(f"{prefix}n_with_coords", 0))
+        if n == 0 and lang:
+            continue
+        lines.append(
+            f"places {lang or 'all'}: gold point within 25 km {figures[prefix + 'within_25km']:.3f}"
+            f", within 161 km {figures[prefix + 'within_161km']:.3f} (n={n}); precision code "
+            f"right on matched places {figures[prefix + 'precision_code_accuracy']:.3f}"
+        )
+    return lines
+
+
+def format_notes(figures: Mapping[str, float]) -> list[str]:
+    lines = []
+    for name, label in (
+        ("notes", "all notes"),
+        ("notes.villages", "villages"),
+        ("notes.precision1", "precision 1"),
+    ):
+        n = int(figures.get(f"{name}.n", 0))
+        lines.append(
+            f"notes, {label}: event within 25 km {figures[name + '.within_25km']:.3f}, "
+            f"within 161 km {figures[name + '.within_161km']:.3f} (n={n})"
+        )
+    for scope in ("villages", "all"):
+        counts = [f"{k} {int(figures.get(f'spelling.{scope}.{k}', 0))}" for k in KINDS_SPELLING]
+        lines.append(f"gazetteer spellings, {scope}: " + ", ".join(counts))
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    try:
+        paragraphs, problems = load_paragraphs(args.gold / name for name in PARAGRAPH_FILES)
+        notes_path = args.gold / NOTES_FILE
+        notes = load_notes(notes_path) if notes_path.exists() else []
+        floors = load_floors(args.floors) if args.floors.exists() else {}
+    except (GoldError, OSError, ValueError) as error:
+        print(f"eval: {error}", file=sys.stderr)
+        return 2
+    if not notes_path.exists():
+        problems.append(f"{NOTES_FILE}: missing")
+    for problem in problems:
+        print(f"gold: {problem}", file=sys.stderr)
+
+    from tocsin.extract.annotate import Extractor
+
+    extractor = Extractor()
+    errors: list[str] = []
+    annotations = annotate_all(extractor, paragraph_jobs(paragraphs), errors=errors)
+    scores = [score_paragraph(g, a) for g, a in zip(paragraphs, annotations, strict=True)]
+    note_results = [
+        score_note(n, a)
+        for n, a in zip(
+            notes, annotate_all(extractor, note_jobs(notes), errors=errors), strict=True
+        )
+    ]
+    spelling = spelling_counts(extractor.gazetteer, notes)
+    elapsed = time.perf_counter() - started
+
+    figures = paragraph_figures(paragraphs, scores) | note_figures(note_results, spelling)
+    langs = sorted({p.lang for p in paragraphs})
+    print(f"{len(paragraphs)} gold paragraphs ({', '.join(langs) or 'none'}), {len(notes)} notes")
+    print("\n".join(format_table(figures, langs)))
+    print("\n".join(format_notes(figures)))
+    if args.verbose:
+        for score in scores:
+            for miss in score.misses:
+                print(f"  {miss}")
+        for result in note_results:
+            if not result.near:
+                km = "-" if result.distance_km is None else f"{result.distance_km:.0f} km"
+                print(f"  {result.id} note: {result.location!r} -> {result.predicted} ({km})")
+    print(f"elapsed {elapsed:.1f} s (models, gazetteer and {len(paragraphs) + len(notes)} texts)")
+
+    if args.json:
+        report: dict[str, Any] = {
+            "figures": figures,
+            "notes": [
+                {
+                    "id": r.id,
+                    "location": r.location,
+                    "village": r.village,
+                    "geo_precision": r.geo_precision,
+                    "predicted": r.predicted,
+                    "distance_km": r.distance_km,
+                }
+                for r in note_results
+            ],
+            "misses": [miss for score in scores for miss in score.misses],
+            "problems": problems,
+            "errors": errors,
+            "elapsed_s": elapsed,
+        }
+        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    failures = check_floors(figures, floors)
+    for failure in failures:
+        print(f"below floor: {failure}")
+    for line in errors:
+        print(f"extractor raised: {line}")
+    return 1 if failures or errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
