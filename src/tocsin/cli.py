@@ -202,7 +202,8 @@ def _report_extract(
         err.print(f"[red]error[/red] {escape(result.error or '')}", highlight=False)
     elif not quiet:
         what = summary(result.annotations) if result.annotations else "already extracted"
-        out.print(f"{result.status:>9}  {result.doc_id}  {origin}  {what}", markup=False)
+        where = f"{origin}  " if origin != result.doc_id else ""
+        out.print(f"{result.status:>9}  {result.doc_id}  {where}{what}", markup=False)
 
 
 def _report_failed(origin: str, problem: str, *, as_json: bool) -> None:
@@ -222,7 +223,9 @@ def extract(
     ] = None,
     stale: Annotated[
         bool,
-        typer.Option("--all", help="Every stored document not extracted by this version."),
+        typer.Option(
+            "--all", help="Every stored document not extracted by this version (with --force: all)."
+        ),
     ] = False,
     force: Annotated[bool, typer.Option(help="Extract again even if up to date.")] = False,
     as_json: JsonOpt = False,
@@ -257,7 +260,8 @@ def extract(
                 problem = f"{raw}: neither a file nor a stored document id; see `tocsin docs list`"
                 _report_failed(raw, problem, as_json=as_json)
         if stale:
-            ids.extend(i for i in store.stale_documents(pipeline.extractor.version) if i not in ids)
+            version = None if force else pipeline.extractor.version
+            ids.extend(i for i in store.stale_documents(version) if i not in ids)
         if not ids and not failed:
             raise TocsinError("nothing to extract: give files, folders or document ids, or --all")
         counts = _run_extract(pipeline, ids, as_json=as_json, force=force, origins=origins)

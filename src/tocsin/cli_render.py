@@ -72,7 +72,7 @@ def _highlighted(text: str, part: str, ann: Annotations) -> Text:
     return shown
 
 
-def _describe(ref: AnnotationRef) -> tuple[str, str, str]:
+def _describe(ref: AnnotationRef, text: str) -> tuple[str, str, str]:
     if isinstance(ref, ActorRef):
         kind = "actor (generic)" if ref.generic else "actor"
         return kind, ref.surface, f"{ref.actor_id} · {ref.acled or ref.name}"
@@ -92,14 +92,17 @@ def _describe(ref: AnnotationRef) -> tuple[str, str, str]:
     if isinstance(ref, TimeRef):
         rel = " (relative)" if ref.relative else ""
         return ref.kind, ref.surface, f"{ref.value} · {ref.precision}{rel}"
-    return _describe_attribution(ref)
+    return _describe_attribution(ref, text)
 
 
-def _describe_attribution(ref: Attribution) -> tuple[str, str, str]:
+def _describe_attribution(ref: Attribution, text: str) -> tuple[str, str, str]:
     who = ref.source or ""
     if ref.role:
         who = f"{who} ({ref.role})" if who else ref.role
-    return "says", ref.kind, who or "—"
+    claim = " ".join(text[ref.span.start : ref.span.end].split())
+    if len(claim) > 70:
+        claim = claim[:69] + "…"
+    return f"claim: {ref.kind}", claim, who or "the author"
 
 
 def print_annotations(console: Console, doc: Document, ann: Annotations) -> None:
@@ -133,7 +136,7 @@ def print_annotations(console: Console, doc: Document, ann: Annotations) -> None
         table.add_column("text")
         table.add_column("resolved to")
         for ref in sorted(refs, key=lambda r: r.span.start):
-            kind, surface, value = _describe(ref)
+            kind, surface, value = _describe(ref, text)
             table.add_row(Text(kind), Text(surface, overflow="fold"), Text(value, overflow="fold"))
         console.print(table)
     console.print()

@@ -484,3 +484,34 @@ def test_real_models_french_and_english(resolver: PlaceResolver, models: Models)
     ]  # fmt: skip
     event = next(r for r in refs if r.span.part == "c1")
     assert event.surface == "Markoye" and km(event, MARKOYE) < 25
+
+
+# ---------------------------------------------------------------- noise seen in comments
+
+
+def test_demonyms_are_people_not_unresolved_places(resolver: PlaceResolver) -> None:
+    text = "Les Guinéens, les Nigérians, tous dehors ! Les Maliens souffrent à Kayes."
+    ents = (("Guinéens", "LOC"), ("Nigérians", "LOC"), ("Maliens", "LOC"), ("Kayes", "LOC"))
+    refs = places(resolver, text, entities=ents)
+    assert [(r.surface, r.resolved) for r in refs] == [("Kayes", True)]
+
+
+def test_short_country_names_from_pycountry(resolver: PlaceResolver) -> None:
+    refs = places(resolver, "Ce n'est ni la France ni la Russie, c'est l'Algérie.")
+    assert [(r.surface, r.country, r.kind) for r in refs] == [
+        ("France", "FR", "country"), ("Russie", "RU", "country"), ("Algérie", "DZ", "country"),
+    ]  # fmt: skip
+
+
+def test_a_town_abroad_without_a_cue_must_be_near_the_story(resolver: PlaceResolver) -> None:
+    # "Sikasso" alone in a Malian story stays (same country); a namesake hamlet abroad
+    # named by a bare capitalised word far from every other place does not
+    text = "Les convois arrivent à Bamako et à Kati. Sikasso attend toujours."
+    refs = places(resolver, text)
+    assert [r.surface for r in refs] == ["Bamako", "Kati", "Sikasso"]
+    assert {r.country for r in refs} == {"ML"}
+
+
+def test_short_words_get_no_spelling_variants(gazetteer: Gazetteer) -> None:
+    assert all(p.matched_by != "variant" for p in gazetteer.lookup("Toi"))
+    assert "Kidal" in {p.name for p in gazetteer.lookup("Kiddal")}

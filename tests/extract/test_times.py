@@ -38,7 +38,9 @@ def found(text: str, lang: str = "fr", published: date | None = PUB) -> list[tup
     [
         # explicit
         ("fr", "L'attaque a eu lieu le 15 juillet 2025 à Gao.", "le 15 juillet 2025", "2025-07-15"),
-        ("fr", "Le 1er novembre, des tirs.", "Le 1er novembre", "2024-11-01"),
+        ("fr", "Le 1er septembre, des tirs.", "Le 1er septembre", "2025-09-01"),
+        ("fr", "Le 1er novembre, des tirs.", "Le 1er novembre", "2025-11-01"),  # 17 days ahead
+        ("fr", "Le 1er décembre, des tirs.", "Le 1er décembre", "2024-12-01"),  # 47 days ahead
         ("fr", "Le lundi 13 octobre 2025, à l'aube.", "Le lundi 13 octobre 2025", "2025-10-13"),
         ("fr", "C'était en mars 2024.", "mars 2024", "2024-03"),
         ("fr", "C'était en 2024.", "2024", "2024"),

@@ -68,6 +68,7 @@ MatchedBy = Literal["name", "alternate", "variant"]
 
 BUNDLED = Path(__file__).resolve().parent.parent / "knowledge" / "gazetteer" / "westafrica.tsv.gz"
 MAX_NAME_CHARS = 200
+MIN_VARIANT_CHARS = 5  # names shorter than this are looked up strictly
 
 # ---------------------------------------------------------------- names and keys
 
@@ -237,8 +238,8 @@ class Gazetteer:
         variant = False
         if not rows:
             loose = variant_key(key)
-            if not loose:
-                return []
+            if not loose or len(key) < MIN_VARIANT_CHARS:
+                return []  # a short word's variants match far too much ("Toi" -> "Toyé")
             rows = self._index.candidates(loose, loose=True)
             variant = True
         focus = (country or "").upper()

@@ -226,6 +226,8 @@ def country_names() -> Iterator[CountryNames]:
         names = {country.name, getattr(country, "common_name", country.name)}
         names.add(getattr(country, "official_name", country.name))
         names |= {fr_countries.gettext(n) for n in list(names)}
+        # "Russie, Fédération de", "Iran, République islamique d'": the short name too
+        names |= {n.split(",")[0].strip() for n in list(names) if "," in n}
         geo = geo_countries.get(country.alpha_2)
         if geo is None:
             continue

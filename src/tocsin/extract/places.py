@@ -164,6 +164,24 @@ class PlaceResolver:
             place, reason = memo[item.signature]
             if place is not None and item.weak and not _kept(place, evidence):
                 continue
+            if (
+                place is not None
+                and item.bare
+                and tier(place) > 1
+                and place.feature_code not in ("PPLA", "PPLC")
+                and not _kept(place, evidence)
+            ):
+                # a town abroad named without any cue ("Reading this from Accra", "Paix aux
+                # âmes", "Coura" inside an unknown "Kalaban Coura"): kept only in the
+                # document's country or near its other places
+                continue
+            if place is not None and place.matched_by == "variant" and not _kept(place, evidence):
+                # a spelling variant is for local transliterations ("Kiddal"), not a fuzzy
+                # match across the world ("Coura" is not Curra, Australia)
+                if not _reportable(item):
+                    continue
+                reason = f"only a spelling variant far from the document: {place.name}"
+                place = None
             if place is None and not _reportable(item):
                 continue
             refs.append(_ref(item, place, reason, document_id))
@@ -219,7 +237,10 @@ class PlaceResolver:
                 ):
                     admin = tuple(names)
                     admin_spans.append(paren.span(1))
-            item = Item(part, mention, surface, key, context, self._lookup(surface, hint), admin)
+            candidates = self._lookup(surface, hint)
+            if not candidates and _demonym(key, cues.demonym_endings):
+                continue  # "les Maliens", "Nigerians": the NER model's LOC, but people
+            item = Item(part, mention, surface, key, context, candidates, admin)
             item.in_admin = any(s <= mention.start < e for s, e in admin_spans)
             if self._keep(item):
                 items.append(item)
@@ -234,6 +255,7 @@ class PlaceResolver:
         strong = any(is_strong(p) for p in item.candidates)
         if item.key in self.lexicon.cue_required and not cued:
             return False
+        item.bare = not cued  # no cue: a town abroad must prove itself (see resolve)
         if mention.shouty or mention.acronym:
             return strong or context.cue is not None or context.relative
         if mention.ner or mention.label in PLACE_LABELS or cued:
@@ -314,8 +336,13 @@ def _kept(place: Place, evidence: Evidence) -> bool:
     is in the document's country or near the other places."""
     if evidence.focus and place.country == evidence.focus:
         return True
-    gaps = [distance_km(place, a) for _, a in evidence.anchors]
+    gaps = [distance_km(place, a) for _, a in evidence.anchors if a.geonameid != place.geonameid]
     return any(g is not None and g <= NEAR_KM for g in gaps)
+
+
+def _demonym(key: str, endings: Sequence[str]) -> bool:
+    """A single capitalised word with a demonym's ending ("maliens", "burkinabes")."""
+    return " " not in key and any(key.endswith(e) for e in endings)
 
 
 def _reportable(item: Item) -> bool:

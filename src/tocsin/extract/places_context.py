@@ -24,7 +24,7 @@ WINDOW = 80  # characters read before and after a name
 LEVELS = frozenset({"ADM1", "ADM2", "any"})
 _LIST_KEYS = (
     "stop", "locative", "town", "near", "river_before", "river_after", "direction_before",
-    "direction_after", "distance_after",
+    "direction_after", "distance_after", "demonym_endings",
 )  # fmt: skip
 _TABLE_KEYS = ("units", "directions", "region_before", "region_after")
 _COMMON_KEYS = ("connectors", "region_only", "cue_required")
@@ -75,6 +75,7 @@ class LanguageCues:
     distance: re.Pattern[str] | None
     units: dict[str, float]
     directions: dict[str, str]
+    demonym_endings: tuple[str, ...]  # "Maliens", "Nigerians": people, not places
     tails: frozenset[str]  # the last word of every cue that comes before a name
     heads: frozenset[str]  # the first word of every cue that comes after it
 
@@ -288,6 +289,7 @@ def _compile(section: dict[str, Any]) -> LanguageCues:
         tails=frozenset(fold(p).split(" ")[-1] for p in befores if p.strip()),
         heads=frozenset(m.group(1) for p in afters if (m := _HEAD.match(fold(p))) is not None),
         stop=frozenset(fold(w) for w in section.get("stop", [])),
+        demonym_endings=tuple(fold(w) for w in section.get("demonym_endings", [])),
         locative=_before(section.get("locative", [])),
         town=_before(section.get("town", [])),
         near=_before(section.get("near", [])),

@@ -72,6 +72,7 @@ class Item:
     admin: tuple[str, ...] = ()  # names in a parenthesis right after: "Kati (Koulikoro)"
     in_admin: bool = False  # a name inside such a parenthesis
     weak: bool = False  # gazetteer-only, no cue, only small candidates
+    bare: bool = False  # no cue before or after the name
 
     @property
     def signature(self) -> tuple[object, ...]:

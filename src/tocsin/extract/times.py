@@ -13,8 +13,9 @@ Conventions (see ``eval/gold`` and the contract of ``TimeRef``):
   "2025"; a horizon, a weekend or "the last N months" is an interval "start/end", end
   inclusive. A horizon runs from the publication date to its deadline, and its
   ``precision`` is the grain of its words ("six mois": month; "by mid-2026": month).
-- without a year, "le 15 juillet" is the latest 15 July on or before publication
-  ("le 15 juillet prochain": the next one after); "en mars" the latest March on or
+- without a year, "le 15 juillet" is the latest 15 July on or before publication unless
+  the next one is at most 45 days ahead (an announced date) ("le 15 juillet prochain":
+  the next one after); "en mars" the latest March on or
   before the publication month; a bare weekday ("lundi", "on Tuesday") the latest one
   on or before publication, "lundi dernier"/"last Monday" strictly before.
 - "d'ici 2027"/"by 2027" ends on 31 December 2027 (the year is included: "d'ici 2030"
@@ -55,6 +56,7 @@ __all__ = ["TimeLexicon", "extract_times", "load_time_lexicon"]
 
 _TOKEN = re.compile(r"\w+")
 _MAX_YEARS_BACK = 8  # "le 29 février" looks this far back for a leap year
+_DAYS_AHEAD = 45  # a day and month without a year up to this far ahead is taken as upcoming
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +217,14 @@ def _date(
         return None
     if pub is None:
         return _ABSTAIN
+    if when not in ("future", "past"):
+        # a day and month a few weeks ahead is an announced date ("les écoles ne
+        # rouvriront pas le 10 novembre"), not one of almost a year ago
+        for y in (pub.year, pub.year + 1):
+            if day <= calendar.monthrange(y, month)[1]:
+                ahead = (date(y, month, day) - pub).days
+                if 0 < ahead <= _DAYS_AHEAD:
+                    return _day(date(y, month, day))
     step = 1 if when == "future" else -1
     for y in range(pub.year, pub.year + step * _MAX_YEARS_BACK, step):
         if day > calendar.monthrange(y, month)[1]:

@@ -105,14 +105,20 @@ def load_annotations(conn: Connection, doc_id: str) -> Annotations | None:
     )
 
 
-def stale_documents(conn: Connection, version: str, *, limit: int | None = None) -> list[str]:
-    """Ids of documents never extracted, or extracted by another extractor version."""
+def stale_documents(
+    conn: Connection, version: str | None, *, limit: int | None = None
+) -> list[str]:
+    """Ids of documents never extracted, or extracted by another extractor version
+    (``version=None``: every document)."""
     query = (
         select(documents.c.id)
         .select_from(documents.outerjoin(extractions, extractions.c.document_id == documents.c.id))
-        .where((extractions.c.document_id.is_(None)) | (extractions.c.extractor_version != version))
         .order_by(documents.c.fetched_at, documents.c.id)
     )
+    if version is not None:
+        query = query.where(
+            extractions.c.document_id.is_(None) | (extractions.c.extractor_version != version)
+        )
     if limit is not None:
         query = query.limit(limit)
     return [row[0] for row in conn.execute(query)]

@@ -150,8 +150,9 @@ class Store:
         with self.engine.connect() as conn:
             return annotation_queries.load_annotations(conn, doc_id)
 
-    def stale_documents(self, version: str, *, limit: int | None = None) -> list[str]:
-        """Documents not yet extracted by ``version`` (never, or by another version)."""
+    def stale_documents(self, version: str | None, *, limit: int | None = None) -> list[str]:
+        """Documents not yet extracted by ``version`` (never, or by another version);
+        every document when ``version`` is None."""
         with self.engine.connect() as conn:
             return annotation_queries.stale_documents(conn, version, limit=limit)
 
