@@ -7,7 +7,8 @@ documents, in the same process, after one warm-up:
 
 - baseline: the bare spaCy pipelines exactly as Tocsin loads them (tok2vec, senter, ner)
   through ``nlp.pipe`` — the cost Tocsin cannot avoid;
-- Tocsin: the whole extraction (models + actors + gazetteer places + times + sourcing);
+- Tocsin: the whole extraction (models + actors + gazetteer places + times + sourcing),
+  and its model stage alone, which tells the share of time spent outside the models;
 - for information, the packages' full default pipelines (parser, tagger, lemmatizer...)
   through ``nlp.pipe``.
 
@@ -142,9 +143,14 @@ def main() -> None:
         "times": sum(len(a.times) for a in found),
         "attributions": sum(len(a.attributions) for a in found),
     }
+    started = time.perf_counter()
+    list(extractor.models.analyse_many([(d.text, d.language) for d in docs]))
+    models_only = total / (time.perf_counter() - started)
     print(f"bare spaCy (tok2vec+senter+ner, as loaded): {baseline:,.0f} words/s")
+    print(f"Tocsin's model stage alone (chunks, pipe):  {models_only:,.0f} words/s")
     print(f"Tocsin extraction:                          {tocsin:,.0f} words/s")
     print(f"ratio Tocsin / bare spaCy:                  {tocsin / baseline:.2f}")
+    print(f"share of Tocsin's time outside the models: {1 - tocsin / models_only:.0%}")
     print(f"found: {counts}")
     print(f"peak memory, both languages loaded:         {peak:,.0f} MB")
     full = bare_rate(docs, full=True)
