@@ -729,6 +729,43 @@ CASES: list[
     ("fr", "Merci pour cet article.", (), (), []),
     ("fr", "Honte à cette junte incapable !", (), (), []),
     ("fr", "Bravo", (), (), []),
+    # a parenthesised acronym inside the subject, present-tense verbs, "we" as the author,
+    # an unnamed plural head noun before a place name the model may tag as a person
+    (
+        "en",
+        "The Azawad Liberation Front (FLA) said its fighters had killed ten soldiers.",
+        (),
+        ("The Azawad Liberation Front",),
+        [
+            (
+                "organisation",
+                "its fighters had killed ten soldiers.",
+                "The Azawad Liberation Front (FLA) said",
+                "The Azawad Liberation Front",
+            )
+        ],
+    ),
+    (
+        "en",
+        "Analysts in Dakar note that the army lacks air assets.",
+        ("Dakar",),
+        (),
+        [
+            (
+                "unnamed_experts",
+                "the army lacks air assets.",
+                "Analysts in Dakar note",
+                "Analysts in Dakar",
+            )
+        ],
+    ),
+    (
+        "en",
+        "We assess that the blockade will almost certainly last until the rains.",
+        (),
+        (),
+        [("author", "the blockade will almost certainly last until the rains.", None, None)],
+    ),
 ]
 
 

@@ -182,7 +182,13 @@ class Reader:
         low = max(s, at - WINDOW)
         i = at
         while i > low:
-            if self.text[i - 1] in _BOUNDARY:
+            ch = self.text[i - 1]
+            if ch == ")":  # "Le Front de libération de l'Azawad (FLA) a déclaré": one subject
+                opening = self.text.rfind("(", low, i - 1)
+                if opening > low and ")" not in self.text[opening + 1 : i - 1]:
+                    i = opening
+                    continue
+            if ch in _BOUNDARY:
                 return i
             i -= 1
         return low
@@ -363,6 +369,9 @@ class Reader:
         if self.starts_with("organisations", content, se):  # "la milice Dan Na Ambassagou"
             org = self._entity(ss, se, "ORG")
             return Source(ss, se, "organisation", org.text if org else label, label)
+        for key in ("unnamed_experts", "unnamed_sources"):  # "Analysts in Dakar", the head
+            if self.starts_with(key, content, se):
+                return Source(ss, se, key, label, label)
         per = self._entity(ss, se, "PER")
         if per is not None:
             return Source(ss, se, "person", per.text, label, self._role_near(ss, se, per), True)
