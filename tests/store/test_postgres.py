@@ -17,7 +17,7 @@ from tocsin.store import open_store
 def _fresh(url: str) -> None:
     store = open_store(url)
     with store.transaction() as conn:
-        for table in ("comments", "documents", "sources", "feeds"):
+        for table in ("annotations", "extractions", "comments", "documents", "sources", "feeds"):
             conn.execute(text(f"delete from {table}"))
 
 
@@ -42,3 +42,15 @@ def test_pipeline_on_postgres(postgres_url: str, tmp_path: Path) -> None:
     assert first == ["new"] * 3
     assert [r.status for r in again.ingest([str(tmp_path)])] == ["duplicate"] * 3
     assert again.store.count_documents() == 3
+
+
+def test_annotations_on_postgres(postgres_url: str) -> None:
+    from tests.store.test_annotations import _annotations
+
+    _fresh(postgres_url)
+    store = open_store(postgres_url)
+    store.save_document(_doc("pg2", content_hash="h-pg2"), minhash=None)
+    ann = _annotations("pg2")
+    assert store.save_annotations(ann) == 6
+    assert store.load_annotations("pg2") == ann
+    assert store.stale_documents("v1") == []
