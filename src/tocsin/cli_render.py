@@ -18,6 +18,7 @@ from tocsin.models import (
     Annotations,
     Attribution,
     Document,
+    Judgment,
     PlaceRef,
     TimeRef,
     annotation_to_plain,
@@ -45,7 +46,13 @@ def summary(ann: Annotations) -> str:
 
 
 def annotations_json(ann: Annotations) -> dict[str, Any]:
-    refs: list[AnnotationRef] = [*ann.actors, *ann.places, *ann.times, *ann.attributions]
+    refs: list[AnnotationRef] = [
+        *ann.actors,
+        *ann.places,
+        *ann.times,
+        *ann.attributions,
+        *ann.judgments,
+    ]
     return {
         "document_id": ann.document_id,
         "extractor_version": ann.extractor_version,
@@ -92,7 +99,22 @@ def _describe(ref: AnnotationRef, text: str) -> tuple[str, str, str]:
     if isinstance(ref, TimeRef):
         rel = " (relative)" if ref.relative else ""
         return ref.kind, ref.surface, f"{ref.value} · {ref.precision}{rel}"
+    if isinstance(ref, Judgment):
+        return _describe_judgment(ref)
     return _describe_attribution(ref, text)
+
+
+def _describe_judgment(ref: Judgment) -> tuple[str, str, str]:
+    band = f"{ref.label} ({ref.low:.0%}–{ref.high:.0%})"
+    extra = []
+    if ref.deadline:
+        extra.append(f"by {ref.deadline.isoformat()}")
+    if ref.condition is not None:
+        extra.append("conditional")
+    if ref.trend:
+        extra.append(f"trend {ref.trend}")
+    holder = ref.holder or ref.holder_kind
+    return "judgment", ref.cue_text, " · ".join([band, holder, *extra])
 
 
 def _describe_attribution(ref: Attribution, text: str) -> tuple[str, str, str]:
@@ -122,7 +144,13 @@ def print_annotations(console: Console, doc: Document, ann: Annotations) -> None
     console.print(legend)
     parts = [("body", doc.text)] + [(c.id, c.text) for c in doc.comments]
     for part, text in parts:
-        every: list[AnnotationRef] = [*ann.actors, *ann.places, *ann.times, *ann.attributions]
+        every: list[AnnotationRef] = [
+            *ann.actors,
+            *ann.places,
+            *ann.times,
+            *ann.attributions,
+            *ann.judgments,
+        ]
         refs = [r for r in every if r.span.part == part]
         if part != "body" and not refs:
             continue

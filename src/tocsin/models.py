@@ -193,6 +193,37 @@ class Attribution:
 
 
 @dataclass(frozen=True, slots=True)
+class Judgment:
+    """An estimative judgment: a proposition held with a likelihood.
+
+    ``low``/``high`` bound the probability (ICD 203 band of the cue, after negation and
+    comparison); ``label`` is the ICD 203 term ("likely", "very unlikely", ...).
+    ``holder_kind`` is an :class:`Attribution` kind (``author`` for the writer's own
+    judgment); ``deadline`` comes from an explicit date or a horizon of the sentence;
+    ``condition`` is the span of "if X" / "X entraînerait" when the judgment is
+    conditional; ``trend`` is "rises" or "falls" for "the longer ..., the more likely".
+    ``future`` tells a forecast (about what will happen) from a judgment about the
+    present or the past ("il est probable que les otages soient détenus à Kidal").
+    """
+
+    span: Span  # the sentence or clause holding the judgment
+    proposition: Span  # what is judged, without the cue
+    cue: Span
+    cue_text: str
+    low: float
+    high: float
+    label: str
+    negated: bool = False
+    holder_kind: str = "author"
+    holder: str | None = None
+    condition: Span | None = None
+    trend: str | None = None
+    deadline: date | None = None
+    timeframe: str | None = None  # the TimeRef value the deadline comes from
+    future: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class Annotations:
     """Everything extraction found in one document (body and comments)."""
 
@@ -203,15 +234,19 @@ class Annotations:
     places: tuple[PlaceRef, ...] = ()
     times: tuple[TimeRef, ...] = ()
     attributions: tuple[Attribution, ...] = ()
+    judgments: tuple[Judgment, ...] = ()
 
 
-AnnotationRef = ActorRef | PlaceRef | TimeRef | Attribution
+AnnotationRef = ActorRef | PlaceRef | TimeRef | Attribution | Judgment
 ANNOTATION_KINDS: dict[str, type[AnnotationRef]] = {
     "actor": ActorRef,
     "place": PlaceRef,
     "time": TimeRef,
     "attribution": Attribution,
+    "judgment": Judgment,
 }
+_SPAN_FIELDS = frozenset({"span", "cue", "proposition", "condition"})
+_DATE_FIELDS = frozenset({"start", "end", "deadline"})
 
 
 def annotation_kind(ref: AnnotationRef) -> str:
@@ -247,10 +282,51 @@ def annotation_from_plain(document_id: str, plain: dict[str, object]) -> Annotat
         if name not in plain:
             continue
         value = plain[name]
-        if name in ("span", "cue"):
+        if name in _SPAN_FIELDS:
             if isinstance(value, (list, tuple)):
                 value = Span(document_id, part, int(value[0]), int(value[1]))
-        elif name in ("start", "end") and isinstance(value, str):
+        elif name in _DATE_FIELDS and isinstance(value, str):
             value = date.fromisoformat(value)
         values[name] = value
     return cls(**values)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One document's assertion of a proposition: a claim sentence with its stance.
+
+    ``stance`` is "affirms", "denies" or "forecasts". ``actors`` (actor ids),
+    ``places`` (geonameids) and ``times`` (TimeRef values) are what the sentence names.
+    ``copy_of`` is the document this one copies (near-duplicate); ``cites`` the sources
+    (outlet ids or names) it says it relies on. Both limit independent corroboration.
+    """
+
+    id: str
+    document_id: str
+    source_id: str
+    span: Span
+    text: str
+    lang: str | None
+    stance: str
+    actors: frozenset[str] = frozenset()
+    places: frozenset[int] = frozenset()
+    times: frozenset[str] = frozenset()
+    attribution: str = "author"  # the Attribution kind of the sentence
+    copy_of: str | None = None
+    cites: frozenset[str] = frozenset()
+    published: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """Statements from different documents that assert the same proposition.
+
+    ``independent`` counts the sources that corroborate it independently (copies, the
+    same outlet and sources citing one another count once); ``contradicted`` is true
+    when statements take opposite stances.
+    """
+
+    id: str
+    statements: tuple[Statement, ...]
+    independent: int = 1
+    contradicted: bool = False

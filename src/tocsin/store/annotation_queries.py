@@ -14,6 +14,7 @@ from tocsin.models import (
     AnnotationRef,
     Annotations,
     Attribution,
+    Judgment,
     PlaceRef,
     TimeRef,
     annotation_from_plain,
@@ -31,6 +32,8 @@ def _value(ref: AnnotationRef) -> str | None:
         return str(ref.geonameid) if ref.geonameid is not None else None
     if isinstance(ref, TimeRef):
         return ref.value
+    if isinstance(ref, Judgment):
+        return ref.label
     return ref.kind
 
 
@@ -39,6 +42,7 @@ def _refs(ann: Annotations) -> Iterable[AnnotationRef]:
     yield from ann.places
     yield from ann.times
     yield from ann.attributions
+    yield from ann.judgments
 
 
 def save_annotations(conn: Connection, ann: Annotations, *, at: datetime | None = None) -> int:
@@ -102,6 +106,7 @@ def load_annotations(conn: Connection, doc_id: str) -> Annotations | None:
         places=tuple(r for r in found["place"] if isinstance(r, PlaceRef)),
         times=tuple(r for r in found["time"] if isinstance(r, TimeRef)),
         attributions=tuple(r for r in found["attribution"] if isinstance(r, Attribution)),
+        judgments=tuple(r for r in found["judgment"] if isinstance(r, Judgment)),
     )
 
 
