@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from tocsin.cli_assess import register as register_assessment
 from tocsin.cli_render import annotations_json, print_annotations, summary
 from tocsin.config import Settings, load_settings
 from tocsin.errors import TocsinError
@@ -508,6 +509,9 @@ def demo(
     demo_annotations([r.annotations for r in extracted if r.annotations], out)
     if counts["failed"]:
         raise typer.Exit(1)
+
+
+register_assessment(app)
 
 
 def main() -> None:

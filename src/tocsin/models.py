@@ -330,3 +330,39 @@ class Claim:
     statements: tuple[Statement, ...]
     independent: int = 1
     contradicted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Forecast:
+    """A judgment about the future with a deadline, registered so that it can be scored.
+
+    ``status`` is "open", "true" or "false" (resolved by a person, with ``evidence``);
+    an open forecast past its deadline reads as "expired" (see :meth:`state`). The
+    forecast probability is the middle of the judgment's band.
+    """
+
+    id: str
+    document_id: str
+    source_id: str
+    span: Span
+    proposition: str
+    holder_kind: str
+    holder: str | None
+    label: str
+    low: float
+    high: float
+    deadline: date
+    made_on: date | None = None
+    status: str = "open"
+    resolved_on: date | None = None
+    evidence: str | None = None
+
+    @property
+    def probability(self) -> float:
+        return (self.low + self.high) / 2
+
+    def state(self, today: date) -> str:
+        """open, true, false, or expired (open past its deadline)."""
+        if self.status == "open" and self.deadline < today:
+            return "expired"
+        return self.status

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Literal
 from urllib.parse import urlsplit
 
+from tocsin.assess.forecasts import forecasts_from
 from tocsin.config import Settings
 from tocsin.errors import FetchError, InputError, TocsinError
 from tocsin.ingest.comments_disqus import looks_like_disqus, parse_disqus_export
@@ -198,8 +199,9 @@ class Pipeline:
                     found.append(self.extractor.extract(doc))
                 except Exception as exc:
                     yield ExtractResult(doc.id, "failed", error=f"{doc.id}: {exc!r}")
+        by_id = {doc.id: doc for doc in docs}
         for ann in found:
-            self.store.save_annotations(ann)
+            self.store.save_extraction(ann, forecasts_from(by_id[ann.document_id], ann))
             yield ExtractResult(ann.document_id, "extracted", ann)
 
     def poll_feed(self, url: str, *, hints: Hints = Hints()) -> Iterator[ItemResult]:

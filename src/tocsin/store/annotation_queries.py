@@ -127,3 +127,18 @@ def stale_documents(
     if limit is not None:
         query = query.limit(limit)
     return [row[0] for row in conn.execute(query)]
+
+
+def list_annotations(
+    conn: Connection, kind: str, *, document_id: str | None = None, limit: int = 10_000
+) -> list[AnnotationRef]:
+    """Stored annotations of one kind ("judgment", "actor", ...), in document order."""
+    query = (
+        select(annotation_rows.c.document_id, annotation_rows.c.data)
+        .where(annotation_rows.c.kind == kind)
+        .order_by(annotation_rows.c.document_id, annotation_rows.c.id)
+        .limit(limit)
+    )
+    if document_id is not None:
+        query = query.where(annotation_rows.c.document_id == document_id)
+    return [annotation_from_plain(doc_id, json.loads(data)) for doc_id, data in conn.execute(query)]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +20,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from tocsin.errors import StoreError
-from tocsin.models import Annotations, Document
-from tocsin.store import annotation_queries, queries
+from tocsin.models import AnnotationRef, Annotations, Document, Forecast
+from tocsin.store import annotation_queries, forecast_queries, queries
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -150,6 +150,14 @@ class Store:
         with self.engine.connect() as conn:
             return annotation_queries.load_annotations(conn, doc_id)
 
+    def list_annotations(
+        self, kind: str, *, document_id: str | None = None, limit: int = 10_000
+    ) -> list[AnnotationRef]:
+        with self.engine.connect() as conn:
+            return annotation_queries.list_annotations(
+                conn, kind, document_id=document_id, limit=limit
+            )
+
     def stale_documents(self, version: str | None, *, limit: int | None = None) -> list[str]:
         """Documents not yet extracted by ``version`` (never, or by another version);
         every document when ``version`` is None."""
@@ -159,6 +167,37 @@ class Store:
     def extractor_version_of(self, doc_id: str) -> str | None:
         with self.engine.connect() as conn:
             return annotation_queries.extractor_version_of(conn, doc_id)
+
+    def save_extraction(self, ann: Annotations, forecasts: list[Forecast]) -> int:
+        """A document's annotations and the forecasts they make, in one transaction."""
+        with self.transaction() as conn:
+            written = annotation_queries.save_annotations(conn, ann)
+            forecast_queries.save_forecasts(conn, forecasts)
+            return written
+
+    # forecasts -----------------------------------------------------------
+    def list_forecasts(
+        self,
+        *,
+        due_before: date | None = None,
+        holder: str | None = None,
+        source: str | None = None,
+        document_id: str | None = None,
+    ) -> list[Forecast]:
+        with self.engine.connect() as conn:
+            return forecast_queries.list_forecasts(
+                conn, due_before=due_before, holder=holder, source=source, document_id=document_id
+            )
+
+    def get_forecast(self, forecast_id: str) -> Forecast | None:
+        with self.engine.connect() as conn:
+            return forecast_queries.get_forecast(conn, forecast_id)
+
+    def resolve_forecast(self, forecast_id: str, *, outcome: bool, evidence: str, on: date) -> bool:
+        with self.transaction() as conn:
+            return forecast_queries.resolve_forecast(
+                conn, forecast_id, outcome=outcome, evidence=evidence, on=on
+            )
 
     # feeds ---------------------------------------------------------------
     def feed_state(self, url: str) -> queries.FeedState | None:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from sqlalchemy import (
     Column,
+    Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -107,4 +109,30 @@ annotation_rows = Table(
     Column("extractor_version", String(200), nullable=False),
     Index("ix_annotations_document", "document_id", "part", "start"),
     Index("ix_annotations_value", "kind", "value"),
+)
+
+# Forecasts: registered from judgments; status and evidence are set by a person and
+# survive re-extraction.
+forecasts = Table(
+    "forecasts",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("document_id", String(40), ForeignKey("documents.id"), nullable=False),
+    Column("source_id", String(200), nullable=False),
+    Column("part", String(60), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("proposition", Text, nullable=False),
+    Column("holder_kind", String(40), nullable=False),
+    Column("holder", Text),
+    Column("label", String(40), nullable=False),
+    Column("low", Float, nullable=False),
+    Column("high", Float, nullable=False),
+    Column("deadline", Date, nullable=False),
+    Column("made_on", Date),
+    Column("status", String(10), nullable=False),
+    Column("resolved_on", Date),
+    Column("evidence", Text),
+    Index("ix_forecasts_deadline", "deadline"),
+    Index("ix_forecasts_source", "source_id"),
 )

@@ -1,0 +1,1 @@
+"""Assessment: claims across sources, grades, forecasts and their scores."""
