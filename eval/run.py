@@ -21,6 +21,16 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: `python eval/run.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from eval.claims import (
+    CLAIM_PAIRS_FILE,
+    ClaimPair,
+    claim_figures,
+    claim_misses,
+    format_claims,
+    load_pairs,
+    load_relation,
+    predict_relations,
+)
 from eval.corpus import (
     GOLD_DIR,
     NOTES_FILE,
@@ -31,6 +41,15 @@ from eval.corpus import (
     load_paragraphs,
     note_jobs,
     paragraph_jobs,
+)
+from eval.judgments import (
+    JUDGMENTS_FILE,
+    GoldJudgmentItem,
+    format_judgments,
+    judgment_figures,
+    judgment_jobs,
+    load_judgments,
+    score_item,
 )
 from eval.score import (
     KINDS,
@@ -99,6 +118,34 @@ def format_notes(figures: Mapping[str, float]) -> list[str]:
     return lines
 
 
+def describe_judgments(items: Sequence[GoldJudgmentItem]) -> str:
+    n_judgments = sum(len(i.judgments) for i in items)
+    n_negatives = sum(1 for i in items if i.negative)
+    langs = ", ".join(
+        f"{lang} {sum(1 for i in items if i.lang == lang)}"
+        for lang in sorted({i.lang for i in items})
+    )
+    return (
+        f"{len(items)} gold judgment items ({langs}): {n_judgments} judgments, "
+        f"{n_negatives} negatives"
+    )
+
+
+def measure_claims(
+    pairs: Sequence[ClaimPair], errors: list[str]
+) -> tuple[list[str], dict[str, float], list[str]]:
+    """Lines to print, figures and misses for the gold claim pairs; nothing measured
+    (one line saying so) when the relation module is missing."""
+    if not pairs:
+        return [], {}, []
+    relation = load_relation()
+    if relation is None:
+        return ["claims: not measured (tocsin.assess.claims missing)"], {}, []
+    predicted = predict_relations(relation, pairs, errors=errors)
+    figures = claim_figures(pairs, predicted)
+    return format_claims(figures), figures, claim_misses(pairs, predicted)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
@@ -107,11 +154,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         notes_path = args.gold / NOTES_FILE
         notes = load_notes(notes_path) if notes_path.exists() else []
         floors = load_floors(args.floors) if args.floors.exists() else {}
+        judgment_items, judgment_problems = load_judgments(args.gold / JUDGMENTS_FILE)
+        pairs_path = args.gold / CLAIM_PAIRS_FILE
+        pairs: list[ClaimPair] = load_pairs(pairs_path) if pairs_path.exists() else []
     except (GoldError, OSError, ValueError) as error:
         print(f"eval: {error}", file=sys.stderr)
         return 2
     if not notes_path.exists():
         problems.append(f"{NOTES_FILE}: missing")
+    problems.extend(judgment_problems)
+    if not pairs_path.exists():
+        problems.append(f"{CLAIM_PAIRS_FILE}: missing")
     for problem in problems:
         print(f"gold: {problem}", file=sys.stderr)
 
@@ -128,13 +181,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     ]
     spelling = spelling_counts(extractor.gazetteer, notes)
+    judgment_scores = [
+        score_item(g, a)
+        for g, a in zip(
+            judgment_items,
+            annotate_all(extractor, judgment_jobs(judgment_items), errors=errors),
+            strict=True,
+        )
+    ]
+    claim_lines, claim_figs, claim_miss = measure_claims(pairs, errors)
     elapsed = time.perf_counter() - started
 
     figures = paragraph_figures(paragraphs, scores) | note_figures(note_results, spelling)
+    if judgment_items:
+        figures |= judgment_figures(judgment_scores)
+    figures |= claim_figs
     langs = sorted({p.lang for p in paragraphs})
     print(f"{len(paragraphs)} gold paragraphs ({', '.join(langs) or 'none'}), {len(notes)} notes")
     print("\n".join(format_table(figures, langs)))
     print("\n".join(format_notes(figures)))
+    if judgment_items:
+        print(describe_judgments(judgment_items))
+        print("\n".join(format_judgments(figures)))
+    print("\n".join(claim_lines))
     if args.verbose:
         for score in scores:
             for miss in score.misses:
@@ -143,7 +212,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not result.near:
                 km = "-" if result.distance_km is None else f"{result.distance_km:.0f} km"
                 print(f"  {result.id} note: {result.location!r} -> {result.predicted} ({km})")
-    print(f"elapsed {elapsed:.1f} s (models, gazetteer and {len(paragraphs) + len(notes)} texts)")
+        for judgment_score in judgment_scores:
+            for miss in judgment_score.misses:
+                print(f"  {miss}")
+        for miss in claim_miss:
+            print(f"  {miss}")
+    n_texts = len(paragraphs) + len(notes) + len(judgment_items)
+    print(f"elapsed {elapsed:.1f} s (models, gazetteer, {n_texts} texts, {len(pairs)} pairs)")
 
     if args.json:
         report: dict[str, Any] = {
@@ -160,6 +235,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for r in note_results
             ],
             "misses": [miss for score in scores for miss in score.misses],
+            "judgment_misses": [m for s in judgment_scores for m in s.misses],
+            "claim_misses": claim_miss,
             "problems": problems,
             "errors": errors,
             "elapsed_s": elapsed,

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from eval import run
+from eval.claims import claim_figures
 from eval.corpus import (
     GOLD_DIR,
     NOTES_FILE,
@@ -28,6 +29,7 @@ from eval.corpus import (
     load_notes,
     parse_paragraph,
 )
+from eval.judgments import judgment_figures
 from eval.score import (
     Counts,
     actor_agrees,
@@ -340,6 +342,7 @@ def test_repository_floors_are_all_measured_metrics() -> None:
     golds = [paragraph()]
     figures = paragraph_figures(golds, [score_paragraph(golds[0], Annotations("p1", "t"))])
     figures |= note_figures([], {"villages": {"same": 0}})
+    figures |= judgment_figures([]) | claim_figures([], [])
     assert not [f for f in check_floors(figures, floors) if "not measured" in f]
 
 

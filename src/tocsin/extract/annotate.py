@@ -20,6 +20,8 @@ from datetime import datetime
 from importlib import metadata
 
 from tocsin.extract.actors import ActorMatcher, ActorMention
+from tocsin.extract.estimative import extract_judgments
+from tocsin.extract.estimative_lexicon import EstimativeLexicon, load_estimative_lexicon
 from tocsin.extract.gazetteer import Gazetteer
 from tocsin.extract.nlp import Models, TextAnalysis, model_versions, route, shared_models
 from tocsin.extract.places import PlaceResolver, document_focus
@@ -30,6 +32,7 @@ from tocsin.models import (
     Annotations,
     Attribution,
     Document,
+    Judgment,
     PlaceRef,
     Span,
     TimeRef,
@@ -37,7 +40,7 @@ from tocsin.models import (
 
 # Bump when extraction logic changes in a way that changes output: stored annotations
 # whose version differs are re-extracted by `tocsin extract --stale`.
-LOGIC_VERSION = "1"
+LOGIC_VERSION = "2"  # 2: judgments
 
 
 def extractor_version() -> str:
@@ -82,6 +85,7 @@ class Extractor:
         self._places: PlaceResolver | None = None
         self._time_lexicon: TimeLexicon | None = None
         self._sourcing_lexicon: SourcingLexicon | None = None
+        self._estimative_lexicon: EstimativeLexicon | None = None
         self.version = extractor_version()
 
     # lazily loaded -------------------------------------------------------------
@@ -114,6 +118,12 @@ class Extractor:
         if self._time_lexicon is None:
             self._time_lexicon = load_time_lexicon()
         return self._time_lexicon
+
+    @property
+    def estimative_lexicon(self) -> EstimativeLexicon:
+        if self._estimative_lexicon is None:
+            self._estimative_lexicon = load_estimative_lexicon()
+        return self._estimative_lexicon
 
     @property
     def sourcing_lexicon(self) -> SourcingLexicon:
@@ -179,6 +189,7 @@ class Extractor:
         actors: list[ActorRef] = []
         times: list[TimeRef] = []
         attributions: list[Attribution] = []
+        judgments: list[Judgment] = []
         for part, analysis in zip(parts, analyses, strict=True):
             found = named[part.name]
             if focus and any(m.generic for m in found):
@@ -186,18 +197,26 @@ class Extractor:
                 with contextlib.suppress(ValueError):
                     found = matcher.find(part.text, country=focus, lang=analysis.lang)
             actors.extend(_actor_ref(doc.id, part.name, m) for m in found)
-            times.extend(
-                extract_times(
+            part_times = extract_times(
+                analysis,
+                published=part.published,
+                document_id=doc.id,
+                part=part.name,
+                lexicon=self.time_lexicon,
+            )
+            part_attributions = extract_attributions(
+                analysis, document_id=doc.id, part=part.name, lexicon=self.sourcing_lexicon
+            )
+            times.extend(part_times)
+            attributions.extend(part_attributions)
+            judgments.extend(
+                extract_judgments(
                     analysis,
-                    published=part.published,
+                    attributions=part_attributions,
+                    times=part_times,
                     document_id=doc.id,
                     part=part.name,
-                    lexicon=self.time_lexicon,
-                )
-            )
-            attributions.extend(
-                extract_attributions(
-                    analysis, document_id=doc.id, part=part.name, lexicon=self.sourcing_lexicon
+                    lexicon=self.estimative_lexicon,
                 )
             )
         return Annotations(
@@ -208,6 +227,7 @@ class Extractor:
             places=tuple(_ordered(places, [part.name for part in parts])),
             times=tuple(times),
             attributions=tuple(attributions),
+            judgments=tuple(judgments),
         )
 
 

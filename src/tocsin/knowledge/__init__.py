@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tocsin.config import read_toml
@@ -33,6 +33,8 @@ class Outlet:
     kind: Kind
     domains: tuple[str, ...]
     files: tuple[str, ...] = ()  # glob patterns of local file names that come from it
+    reliability: str | None = None  # Admiralty letter A–F given in the registry, if any
+    reliability_reason: str = ""  # why that letter ("wire agency with a correction policy")
 
 
 class OutletRegistry:
@@ -85,13 +87,17 @@ class OutletRegistry:
         outlet = self.lookup(domain=domain, name=name, origin=origin)
         display = outlet.name if outlet else (name or bare_domain(domain) or "Unknown source")
         key = bare_domain(outlet.domains[0]) if outlet and outlet.domains else None
-        return Source(
+        source = Source(
             id=slug(key or bare_domain(domain) or display),
             name=display,
             domain=bare_domain(domain) or key,
             kind=kind or (outlet.kind if outlet else Kind.NEWS),
             language=language,
         )
+        if outlet and outlet.reliability:  # else Source's default: F, no record yet
+            reason = outlet.reliability_reason or "graded in the outlet registry"
+            source = replace(source, reliability=outlet.reliability, reliability_reason=reason)
+        return source
 
 
 def _read_outlets(path: Path) -> list[Outlet]:
@@ -109,7 +115,35 @@ def _read_outlets(path: Path) -> list[Outlet]:
             ) from exc
         domains = item.get("domains") or ([item["domain"]] if item.get("domain") else [])
         files = item.get("files") or []
+        letter, reason = _reliability(path, item)
         outlets.append(
-            Outlet(name=str(item["name"]), kind=kind, domains=tuple(domains), files=tuple(files))
+            Outlet(
+                name=str(item["name"]),
+                kind=kind,
+                domains=tuple(domains),
+                files=tuple(files),
+                reliability=letter,
+                reliability_reason=reason,
+            )
         )
     return outlets
+
+
+def _reliability(path: Path, item: dict[str, object]) -> tuple[str | None, str]:
+    """The outlet's Admiralty letter and its reason, checked."""
+    letter, reason = item.get("reliability"), item.get("reliability_reason", "")
+    if letter is None:
+        if reason:
+            raise ConfigError(
+                f"{path}: source {item['name']!r}: reliability_reason without reliability; "
+                'add reliability = "A" to "F"'
+            )
+        return None, ""
+    if not isinstance(letter, str) or letter.strip().upper() not in set("ABCDEF"):
+        raise ConfigError(
+            f"{path}: source {item['name']!r}: reliability must be one letter, A to F "
+            "(A completely reliable ... E unreliable, F cannot be judged)"
+        )
+    if not isinstance(reason, str):
+        raise ConfigError(f"{path}: source {item['name']!r}: reliability_reason must be text")
+    return letter.strip().upper(), " ".join(reason.split())
