@@ -1,4 +1,5 @@
-"""The assessment commands: ``tocsin judgments``, ``tocsin forecasts list|resolve|score``.
+"""The assessment commands: ``tocsin judgments``, ``tocsin forecasts list|resolve|score``,
+``tocsin claims``, ``tocsin sources``, ``tocsin quality``.
 
 A thin shell over ``tocsin.store`` and ``tocsin.assess``; registered on the main app by
 ``tocsin.cli``. Text written by strangers is printed with ``markup=False``.
@@ -238,3 +239,138 @@ def register(app: typer.Typer) -> None:
     """Add the assessment commands to the main ``tocsin`` app."""
     app.command("judgments")(judgments)
     app.add_typer(forecasts_app, name="forecasts")
+    app.command("claims")(claims)
+    app.command("sources")(sources)
+    app.command("quality")(quality)
+
+
+def claims(
+    ctx: typer.Context,
+    contradicted: Annotated[
+        bool, typer.Option("--contradicted", help="Only claims whose sources disagree.")
+    ] = False,
+    singles: Annotated[
+        bool, typer.Option("--all", help="Also claims made by a single statement.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Claims grouped across documents and languages, graded 1–6 with the reasons."""
+    from tocsin.review import review
+
+    found = [
+        g
+        for g in review(ctx.obj.store()).claims
+        if (singles or len(g.claim.statements) > 1) and (not contradicted or g.claim.contradicted)
+    ]
+    if as_json:
+        for g in found:
+            line = {
+                "id": g.claim.id,
+                "credibility": g.grade.number,
+                "credibility_words": g.grade.words,
+                "reasons": list(g.grade.reasons),
+                "independent": g.claim.independent,
+                "contradicted": g.claim.contradicted,
+                "statements": [
+                    {
+                        "document_id": s.document_id,
+                        "source_id": s.source_id,
+                        "stance": s.stance,
+                        "lang": s.lang,
+                        "attribution": s.attribution,
+                        "text": s.text,
+                    }
+                    for s in g.claim.statements
+                ],
+            }
+            out.print(json.dumps(line, ensure_ascii=False), markup=False)
+        return
+    if not found:
+        out.print("no claims match (extract documents first; --all shows single ones)")
+        return
+    for g in found:
+        flag = " · CONTRADICTED" if g.claim.contradicted else ""
+        out.print(
+            f"{g.claim.id}  credibility {g.grade.number} ({g.grade.words}), "
+            f"{g.claim.independent} independent source(s){flag}",
+            style="bold",
+            markup=False,
+        )
+        for reason in g.grade.reasons:
+            out.print(f"    why: {reason}", markup=False)
+        for s in g.claim.statements:
+            quote = s.text if len(s.text) <= 160 else s.text[:159] + "…"
+            out.print(f"    {s.stance:<9} {s.source_id} ({s.document_id}): {quote}", markup=False)
+    out.print(f"{len(found)} claims", markup=False)
+
+
+def sources(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Sources graded A–F: registry letter adjusted by forecasts and claims, with reasons."""
+    from tocsin.review import review
+
+    graded = review(ctx.obj.store()).sources
+    if as_json:
+        for g in graded:
+            line = {
+                "source_id": g.source.id,
+                "name": g.source.name,
+                "reliability": g.grade.letter,
+                "reliability_words": g.grade.words,
+                "reasons": list(g.grade.reasons),
+                "documents": g.documents,
+                "forecasts_resolved": g.record.forecasts_resolved,
+                "brier": g.record.brier,
+                "claims": g.record.claims_total,
+                "claims_corroborated": g.record.claims_corroborated,
+                "claims_contradicted": g.record.claims_contradicted,
+            }
+            out.print(json.dumps(line, ensure_ascii=False), markup=False)
+        return
+    if not graded:
+        out.print("no extracted documents yet", markup=False)
+        return
+    for g in graded:
+        out.print(
+            f"{g.grade.letter}  {g.source.name} ({g.source.id}) — {g.grade.words}, "
+            f"{g.documents} documents",
+            markup=False,
+        )
+        for reason in g.grade.reasons:
+            out.print(f"     {reason}", markup=False)
+
+
+def quality(
+    ctx: typer.Context,
+    doc_id: Annotated[str, typer.Argument(help="Document id (from docs list).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """How a document sources its claims: unnamed sources, opinion, loaded words and
+    accusations made without any source, each with its quotes."""
+    from tocsin.extract.quality import excerpts
+    from tocsin.review import document_quality
+
+    found = document_quality(ctx.obj.store(), doc_id)
+    if found is None:
+        raise TocsinError(f"{doc_id}: no such extracted document; run `tocsin extract {doc_id}`")
+    doc, q = found
+    shown = {
+        "opinion": excerpts(doc.text, q.opinion),
+        "loaded": excerpts(doc.text, q.loaded),
+        "accusations": excerpts(doc.text, q.accusations),
+    }
+    if as_json:
+        line = {
+            "document_id": doc.id,
+            "claims": q.claims,
+            "anonymous_share": q.anonymous_share,
+            "unattributed_share": q.unattributed_share,
+            "score": q.score,
+            **shown,
+        }
+        out.print(json.dumps(line, ensure_ascii=False), markup=False)
+        return
+    out.print(f"{doc.title or doc.id}", style="bold", markup=False)
+    out.print(f"sourcing score {q.score:.2f} (1 = clean): {q.summary}", markup=False)
+    for key, quotes in shown.items():
+        for quote in quotes:
+            out.print(f"  {key:<11} «{quote}»", markup=False)
