@@ -115,6 +115,8 @@ def test_dates(lang: str, text: str, surface: str, value: str) -> None:
     [
         ("fr", "d'ici six mois", "d'ici six mois", "2025-10-15/2026-04-15"),
         ("fr", "d'ici à deux ans", "d'ici à deux ans", "2025-10-15/2027-10-15"),
+        ("fr", "pas d'accord avant 2028", "avant 2028", "2025-10-15/2027-12-31"),
+        ("fr", "d'ici 2027", "d'ici 2027", "2025-10-15/2027-12-31"),
         (
             "fr",
             "au cours des six prochains mois",
