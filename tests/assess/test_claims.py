@@ -478,3 +478,43 @@ def test_encoder_vectors(encoder: Encoder) -> None:
     small = Encoder(cache_size=2)
     small.encode(["a b", "c d", "e f"])
     assert small.cached() == 2
+
+
+# ---------------------------------------------------------------- contrary states
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        (
+            "Le pont de Gao a rouvert à la circulation.",
+            "The Gao bridge is still closed.",
+            "opposite",
+        ),
+        (
+            "Les prix du riz ont flambé à Kayes.",
+            "Rice prices in Kayes fell this month.",
+            "opposite",
+        ),
+        ("Les écoles ont rouvert à Gao.", "Schools reopened in Gao on Monday.", "same"),
+        ("Les écoles ont rouvert à Gao.", "The Mopti market is closed.", "different"),
+    ],
+)
+def test_contrary_states_without_negation(encoder: Encoder, a: str, b: str, expected: str) -> None:
+    sa, sb = st(a, _lang(a), stance="affirms"), st(b, _lang(b), stance="affirms")
+    assert relation(sa, sb, encoder=encoder) == expected
+    assert relation(sb, sa, encoder=encoder) == expected
+
+
+def test_contrary_lexicon_user_file_and_errors(tmp_path: Path) -> None:
+    from tocsin.assess.claims_contrary import contrary, load_contrary
+
+    extra = tmp_path / "more.toml"
+    extra.write_text('[[concept]]\nname = "wet / dry"\na = ["wet"]\nb = ["dry*"]\n')
+    concepts = load_contrary(extra)
+    assert concepts[-1].name == "wet / dry"
+    assert contrary(frozenset({"wet"}), "wet", frozenset({"drying"}), "drying", concepts=concepts)
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[concept]]\nname = "x"\na = ["ok"]\n')
+    with pytest.raises(ConfigError, match=r"bad\.toml: concept 'x' needs a list `b`"):
+        load_contrary(bad)

@@ -12,8 +12,12 @@ Two statements are the **same** proposition when
    are different. The encoder alone cannot tell "l'armée a repris Kidal" from
    "l'armée a repris Tessalit" (cosine 0.85, above most translations).
 
-They are **opposite** when they are the same proposition and one affirms it while the
-other denies it (negation parity of the text, or the statement's stance "denies"), or
+They are **opposite** when they take contrary states of the same thing without any
+negation ("les écoles ont rouvert" / "the schools remain closed": ``knowledge/
+contrary.toml``), provided their cosine is at least ``CONTRARY_MIN`` and they share a
+place, an actor or a name (or are the same proposition); or when they are the same
+proposition and one affirms it while the other denies it (negation parity of the
+text, or the statement's stance "denies"), or
 when both forecast it with opposite polarities ("will withdraw" / "is unlikely to
 withdraw"). A forecast and a report of the same proposition are the same claim, not a
 contradiction: the report may resolve the forecast.
@@ -35,6 +39,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from tocsin.assess.claims_contrary import contrary
 from tocsin.assess.claims_stance import read_stance, tokens
 from tocsin.assess.encoder import Encoder, Vectors, shared_encoder
 from tocsin.extract.sourcing_lexicon import fold, load_sourcing_lexicon
@@ -43,6 +48,7 @@ from tocsin.models import Statement
 __all__ = ["SAME", "Reading", "compatible", "judge", "reading_of", "relation"]
 
 SAME = 0.68
+CONTRARY_MIN = 0.45  # contrary states count only between statements this close at least
 MAX_NAMES = 12
 MAX_REPORTED = 400  # a reporting verb further in is not an opening
 NAME_RATIO = 0.75  # "Tchad"/"Chad", "Soudan"/"Sudan" name the same thing
@@ -186,4 +192,19 @@ def relation(
     vb: Vectors
     va, vb = (encoder or shared_encoder()).encode([ra.neutral, rb.neutral])
     cosine = float(np.clip(va @ vb, -1.0, 1.0))
-    return judge(a, b, ra, rb, cosine, threshold=threshold)
+    verdict = judge(a, b, ra, rb, cosine, threshold=threshold)
+    if (
+        cosine >= CONTRARY_MIN
+        and negative(a, ra) == negative(b, rb)
+        and (cosine >= threshold or _anchored(a, b, ra, rb))
+        and contrary(ra.words, fold(ra.neutral), rb.words, fold(rb.neutral)) is not None
+    ):
+        return "opposite"  # "les écoles ont rouvert" / "the schools remain closed"
+    return verdict
+
+
+def _anchored(a: Statement, b: Statement, ra: Reading, rb: Reading) -> bool:
+    """Whether two statements share what they are about: a place, an actor or a name."""
+    if not a.places.isdisjoint(b.places) or not a.actors.isdisjoint(b.actors):
+        return True
+    return any(_named_in(n, rb.words | rb.names) for n in ra.names)
