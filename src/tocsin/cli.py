@@ -485,7 +485,13 @@ def demo(
     fresh: Annotated[bool, typer.Option(help="Start from an empty database.")] = True,
 ) -> None:
     """Ingest the bundled demo corpus and show what Tocsin found."""
-    from tocsin.demo import corpus_files, corpus_path, demo_annotations, demo_summary
+    from tocsin.demo import (
+        corpus_files,
+        corpus_path,
+        demo_annotations,
+        demo_assessment,
+        demo_summary,
+    )
 
     context: Context = ctx.obj
     corpus = corpus_path()
@@ -507,6 +513,7 @@ def demo(
     pipeline.close()
     demo_summary(store, out)
     demo_annotations([r.annotations for r in extracted if r.annotations], out)
+    demo_assessment(store, out)
     if counts["failed"]:
         raise typer.Exit(1)
 

@@ -80,3 +80,31 @@ def demo_annotations(found: list[Annotations], console: Console) -> None:
         f"See them highlighted: tocsin --db <db> docs show {busiest.document_id} --annotations",
         markup=False,
     )
+
+
+def demo_assessment(store: Store, console: Console) -> None:
+    """Judgments, forecasts and claims over the corpus, and where to look next."""
+    from tocsin.review import review
+
+    judgments = store.list_annotations("judgment")
+    forecasts = store.list_forecasts()
+    found = review(store)
+    shared = [g for g in found.claims if g.claim.independent >= 2]
+    contradicted = [g for g in found.claims if g.claim.contradicted]
+    console.print(
+        f"\nAssessment: {len(judgments)} estimative judgments, {len(forecasts)} registered as "
+        f"forecasts with a deadline; {len(found.claims)} claims, {len(shared)} corroborated "
+        f"by independent sources, {len(contradicted)} contradicted.",
+        markup=False,
+    )
+    if shared:
+        top = shared[0]
+        quote = top.claim.statements[0].text
+        console.print(
+            f"  most corroborated ({top.claim.independent} sources, credibility "
+            f"{top.grade.number}): {quote[:110]}",
+            markup=False,
+        )
+    console.print(
+        "Next: tocsin --db <db> forecasts list · claims · sources · quality <id>", markup=False
+    )
