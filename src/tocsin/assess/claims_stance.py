@@ -15,14 +15,13 @@ phrases that start at each token.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from tocsin.errors import ConfigError
 from tocsin.extract.sourcing_lexicon import fold
+from tocsin.knowledge.lexicon import PhraseTables, add_user_tables, read_phrase_tables, union_of
 
 STANCE_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "stance.toml"
 KEYS = (
@@ -38,7 +37,6 @@ KEYS = (
 STANCES = ("affirms", "denies", "forecasts")
 WINDOW = 6  # words between "ne" and its "pas"
 MAX_CHARS = 5_000  # longer texts are read up to here
-_LANG = re.compile(r"^[a-z]{2,3}$")
 _TOKEN = re.compile(r"\w*qu'|n't\b|[^\W\d_]'|\w+?(?=n't\b)|\w+")
 _GLUED = {"wo": "will", "ca": "can", "sha": "shall"}  # "won't", "can't", "shan't"
 
@@ -214,12 +212,7 @@ def load_stance_lexicon(extra: Path | str | None = None) -> StanceLexicon:
     """The bundled cues, then the user's file (same format) added on top."""
     if extra is None:
         return _bundled()
-    data = _read(STANCE_FILE)
-    for lang, table in _read(Path(extra)).items():
-        base = data.setdefault(lang, {})
-        for key, values in table.items():
-            base[key] = values + tuple(v for v in base.get(key, ()) if v not in values)
-    return _build(data)
+    return _build(add_user_tables(_read(STANCE_FILE), _read(Path(extra))))
 
 
 @lru_cache(maxsize=1)
@@ -229,41 +222,15 @@ def _bundled() -> StanceLexicon:
 
 def _build(data: dict[str, dict[str, tuple[str, ...]]]) -> StanceLexicon:
     languages = {lang: StanceCues.build(table) for lang, table in data.items()}
-    union: dict[str, tuple[str, ...]] = {}
-    for table in data.values():
-        for key, values in table.items():
-            union[key] = union.get(key, ()) + values
+    union = union_of(data)
     return StanceLexicon(languages, StanceCues.build(union))
 
 
-def _read(path: Path) -> dict[str, dict[str, tuple[str, ...]]]:
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: no such stance lexicon; check the path") from exc
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ConfigError(f"{path}: cannot read the stance lexicon ({msg}); fix the TOML") from exc
-    data: dict[str, dict[str, tuple[str, ...]]] = {}
-    for lang, table in raw.items():
-        if not _LANG.match(lang) or not isinstance(table, dict):
-            raise ConfigError(
-                f"{path}: [{lang}] is not a language table; "
-                "use one table per language code, [fr] or [en]"
-            )
-        if unknown := set(table) - set(KEYS):
-            raise ConfigError(
-                f"{path}: [{lang}] unknown key(s) {', '.join(sorted(unknown))}; "
-                "see the keys at the top of knowledge/stance.toml"
-            )
-        data[lang] = {}
-        for key, values in table.items():
-            if not isinstance(values, list) or not all(
-                isinstance(v, str) and v.strip() for v in values
-            ):
-                raise ConfigError(
-                    f"{path}: [{lang}] {key} must be a list of non-empty strings; "
-                    'write it as key = ["phrase", ...]'
-                )
-            data[lang][key] = tuple(values)
-    return data
+def _read(path: Path) -> PhraseTables:
+    return read_phrase_tables(
+        path,
+        what="stance lexicon",
+        keys=KEYS,
+        key_hint="see the keys at the top of knowledge/stance.toml",
+        item="strings",
+    )

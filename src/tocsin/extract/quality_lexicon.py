@@ -9,18 +9,16 @@ of a word lets the word go on ("accus*": accuse, accusent, accusation).
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from tocsin.errors import ConfigError
 from tocsin.extract.sourcing_lexicon import fold
+from tocsin.knowledge.lexicon import PhraseTables, add_user_tables, read_phrase_tables, union_of
 
 LEXICON_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "quality.toml"
 CATEGORIES = ("opinion", "loaded", "accusations", "ignore")
-_LANG = re.compile(r"^[a-z]{2,3}$")
 _NEVER = re.compile(r"(?!)")
 
 
@@ -89,12 +87,7 @@ def load_quality_lexicon(extra: Path | str | None = None) -> QualityLexicon:
     """The bundled lexicon, then the user's file (same format) added on top."""
     if extra is None:
         return _bundled()
-    data = _read(LEXICON_FILE)
-    for lang, table in _read(Path(extra)).items():
-        base = data.setdefault(lang, {})
-        for key, values in table.items():
-            base[key] = values + tuple(v for v in base.get(key, ()) if v not in values)
-    return _build(data)
+    return _build(add_user_tables(_read(LEXICON_FILE), _read(Path(extra))))
 
 
 @lru_cache(maxsize=1)
@@ -103,42 +96,17 @@ def _bundled() -> QualityLexicon:
 
 
 def _build(data: dict[str, dict[str, tuple[str, ...]]]) -> QualityLexicon:
-    union: dict[str, tuple[str, ...]] = {}
-    for table in data.values():
-        for key, values in table.items():
-            union[key] = union.get(key, ()) + values
+    union = union_of(data)
     languages = {lang: QualityCues.build(table) for lang, table in data.items()}
     return QualityLexicon(languages, QualityCues.build(union))
 
 
-def _read(path: Path) -> dict[str, dict[str, tuple[str, ...]]]:
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: no such quality lexicon; check the path") from exc
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ConfigError(f"{path}: cannot read the quality lexicon ({msg}); fix the TOML") from exc
-    data: dict[str, dict[str, tuple[str, ...]]] = {}
-    for lang, table in raw.items():
-        if not _LANG.match(lang) or not isinstance(table, dict):
-            raise ConfigError(
-                f"{path}: [{lang}] is not a language table; "
-                "use one table per language code, [fr] or [en]"
-            )
-        if unknown := set(table) - set(CATEGORIES):
-            raise ConfigError(
-                f"{path}: [{lang}] unknown key(s) {', '.join(sorted(unknown))}; "
-                f"use {', '.join(CATEGORIES)}"
-            )
-        data[lang] = {}
-        for key, values in table.items():
-            if not isinstance(values, list) or not all(
-                isinstance(v, str) and v.strip() and v.strip() != "*" for v in values
-            ):
-                raise ConfigError(
-                    f"{path}: [{lang}] {key} must be a list of non-empty phrases; "
-                    'write it as key = ["phrase", ...]'
-                )
-            data[lang][key] = tuple(values)
-    return data
+def _read(path: Path) -> PhraseTables:
+    return read_phrase_tables(
+        path,
+        what="quality lexicon",
+        keys=CATEGORIES,
+        key_hint=f"use {', '.join(CATEGORIES)}",
+        item="phrases",
+        valid=lambda v: v.strip() != "*",
+    )

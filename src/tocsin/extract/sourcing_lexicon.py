@@ -10,14 +10,13 @@ is a span of the original.
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from tocsin.errors import ConfigError
+from tocsin.knowledge.lexicon import PhraseTables, add_user_tables, read_phrase_tables, union_of
 
 LEXICON_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "sourcing.toml"
 
@@ -48,7 +47,6 @@ KEYS = (
     "non_claim_starts",
     "not_cues",
 )
-_LANG = re.compile(r"^[a-z]{2,3}$")
 _APOSTROPHES = frozenset("’‘ʼ`´′")
 _NEVER = re.compile(r"(?!)")
 
@@ -153,13 +151,7 @@ def load_sourcing_lexicon(extra: Path | str | None = None) -> SourcingLexicon:
     """The bundled cues, then the user's file (same format) added on top."""
     if extra is None:
         return _bundled()
-    data = _read(LEXICON_FILE)
-    path = Path(extra)
-    for lang, table in _read(path).items():
-        base = data.setdefault(lang, {})
-        for key, values in table.items():
-            base[key] = values + tuple(v for v in base.get(key, ()) if v not in values)
-    return _build(data)
+    return _build(add_user_tables(_read(LEXICON_FILE), _read(Path(extra))))
 
 
 @lru_cache(maxsize=1)
@@ -169,43 +161,15 @@ def _bundled() -> SourcingLexicon:
 
 def _build(data: dict[str, dict[str, tuple[str, ...]]]) -> SourcingLexicon:
     languages = {lang: LanguageCues.build(table) for lang, table in data.items()}
-    union: dict[str, tuple[str, ...]] = {}
-    for table in data.values():
-        for key, values in table.items():
-            union[key] = union.get(key, ()) + values
+    union = union_of(data)
     return SourcingLexicon(languages, LanguageCues.build(union))
 
 
-def _read(path: Path) -> dict[str, dict[str, tuple[str, ...]]]:
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: no such sourcing lexicon; check the path") from exc
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ConfigError(
-            f"{path}: cannot read the sourcing lexicon ({msg}); fix the TOML"
-        ) from exc
-    data: dict[str, dict[str, tuple[str, ...]]] = {}
-    for lang, table in raw.items():
-        if not _LANG.match(lang) or not isinstance(table, dict):
-            raise ConfigError(
-                f"{path}: [{lang}] is not a language table; "
-                "use one table per language code, [fr] or [en]"
-            )
-        if unknown := set(table) - set(KEYS):
-            raise ConfigError(
-                f"{path}: [{lang}] unknown key(s) {', '.join(sorted(unknown))}; "
-                "see the keys at the top of knowledge/sourcing.toml"
-            )
-        data[lang] = {}
-        for key, values in table.items():
-            if not isinstance(values, list) or not all(
-                isinstance(v, str) and v.strip() for v in values
-            ):
-                raise ConfigError(
-                    f"{path}: [{lang}] {key} must be a list of non-empty strings; "
-                    'write it as key = ["phrase", ...]'
-                )
-            data[lang][key] = tuple(values)
-    return data
+def _read(path: Path) -> PhraseTables:
+    return read_phrase_tables(
+        path,
+        what="sourcing lexicon",
+        keys=KEYS,
+        key_hint="see the keys at the top of knowledge/sourcing.toml",
+        item="strings",
+    )

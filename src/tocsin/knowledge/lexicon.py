@@ -1,0 +1,76 @@
+"""Reading the per-language phrase lexicons (sourcing, stance, quality): one table per
+language code, each key a list of phrases; a user's file in the same format adds its
+phrases in front of ours. Errors are one line naming the file and what to fix."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from tocsin.errors import ConfigError
+
+PhraseTables = dict[str, dict[str, tuple[str, ...]]]
+LANG = re.compile(r"^[a-z]{2,3}$")
+
+
+def read_phrase_tables(
+    path: Path,
+    *,
+    what: str,
+    keys: Iterable[str],
+    key_hint: str,
+    item: str = "strings",
+    valid: Callable[[str], bool] = lambda _phrase: True,
+) -> PhraseTables:
+    """``path`` as {language: {key: phrases}}. ``what`` names the lexicon in messages
+    ("sourcing lexicon"); ``key_hint`` says where the keys are described."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: no such {what}; check the path") from exc
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ConfigError(f"{path}: cannot read the {what} ({msg}); fix the TOML") from exc
+    known = set(keys)
+    data: PhraseTables = {}
+    for lang, table in raw.items():
+        if not LANG.match(lang) or not isinstance(table, dict):
+            raise ConfigError(
+                f"{path}: [{lang}] is not a language table; "
+                "use one table per language code, [fr] or [en]"
+            )
+        if unknown := set(table) - known:
+            raise ConfigError(
+                f"{path}: [{lang}] unknown key(s) {', '.join(sorted(unknown))}; {key_hint}"
+            )
+        data[lang] = {}
+        for key, values in table.items():
+            if not isinstance(values, list) or not all(
+                isinstance(v, str) and v.strip() and valid(v) for v in values
+            ):
+                raise ConfigError(
+                    f"{path}: [{lang}] {key} must be a list of non-empty {item}; "
+                    'write it as key = ["phrase", ...]'
+                )
+            data[lang][key] = tuple(values)
+    return data
+
+
+def add_user_tables(base: PhraseTables, extra: PhraseTables) -> PhraseTables:
+    """``base`` with the user's phrases in front of ours, per language and key."""
+    for lang, table in extra.items():
+        into = base.setdefault(lang, {})
+        for key, values in table.items():
+            into[key] = values + tuple(v for v in into.get(key, ()) if v not in values)
+    return base
+
+
+def union_of(data: PhraseTables) -> dict[str, tuple[str, ...]]:
+    """Every language's phrases together, per key: the cues for other languages."""
+    union: dict[str, tuple[str, ...]] = {}
+    for table in data.values():
+        for key, values in table.items():
+            union[key] = union.get(key, ()) + values
+    return union
