@@ -30,6 +30,7 @@ STYLES = {
     "unresolved": "green strike",
     "time": "bold yellow",
     "cue": "magenta underline",
+    "judgment": "bold magenta reverse",
 }
 
 
@@ -38,10 +39,11 @@ def summary(ann: Annotations) -> str:
     unresolved = sum(1 for p in ann.places if not p.resolved)
     kinds = Counter(a.kind for a in ann.attributions)
     sourced = ", ".join(f"{n} {k}" for k, n in kinds.most_common())
+    judged = f", {len(ann.judgments)} judgments" if ann.judgments else ""
     return (
         f"{len(ann.actors)} actors, {len(ann.places)} places"
         f"{f' ({unresolved} unresolved)' if unresolved else ''}, {len(ann.times)} times, "
-        f"{len(ann.attributions)} attributions{f' ({sourced})' if sourced else ''}"
+        f"{len(ann.attributions)} attributions{f' ({sourced})' if sourced else ''}{judged}"
     )
 
 
@@ -76,6 +78,9 @@ def _highlighted(text: str, part: str, ann: Annotations) -> Text:
     for attribution in ann.attributions:
         if attribution.span.part == part and attribution.cue is not None:
             shown.stylize(STYLES["cue"], attribution.cue.start, attribution.cue.end)
+    for judgment in ann.judgments:
+        if judgment.cue.part == part:
+            shown.stylize(STYLES["judgment"], judgment.cue.start, judgment.cue.end)
     return shown
 
 
@@ -141,6 +146,8 @@ def print_annotations(console: Console, doc: Document, ann: Annotations) -> None
     legend.append("time", style=STYLES["time"])
     legend.append("  ")
     legend.append("attribution cue", style=STYLES["cue"])
+    legend.append("  ")
+    legend.append("likelihood cue", style=STYLES["judgment"])
     console.print(legend)
     parts = [("body", doc.text)] + [(c.id, c.text) for c in doc.comments]
     for part, text in parts:
