@@ -56,7 +56,8 @@ WORST = TrackRecord(12, 0.40, 1, 6, 10)
         ("C", CONTRADICTED, "D"),
         ("C", MIXED_CLAIMS, "C"),
         ("C", FEW_CLAIMS, "C"),
-        ("C", BEST, "A"),
+        ("C", BEST, "B"),  # forecasts lift C to B; corroboration alone never makes A
+        ("B", CORROBORATED, "B"),
         ("C", WORST, "E"),
         ("A", BEST, "A"),  # never above A
         ("E", WORST, "E"),  # a judged letter never below E

@@ -105,6 +105,9 @@ HIGH_CONTRADICTED = 0.25  # this share of claims contradicted or more: down one 
 HIGH_CORROBORATED = 0.50  # this share corroborated or more ...
 LOW_CONTRADICTED = 0.05  # ... with at most this share contradicted: up one letter
 JUDGED_START = "D"  # where an F source starts once its record can be judged
+CLAIMS_CEILING = (
+    "B"  # corroborated claims raise a letter up to B; A needs the registry or forecasts
+)
 ANONYMOUS_KINDS = frozenset({"anonymous", "unnamed_sources", "unnamed_experts"})
 
 _WORST_JUDGED = "E"
@@ -189,7 +192,7 @@ def grade_source(
         reasons.append(f"Brier score {brier!r} is not between 0 and 1: ignored")
         brier = None
 
-    steps: list[tuple[int, str]] = []
+    steps: list[tuple[int, str] | tuple[int, str, str]] = []
     judged_forecasts = forecasts >= MIN_FORECASTS and brier is not None
     if forecasts == 0:
         reasons.append("no resolved forecast: not judged")
@@ -218,7 +221,7 @@ def grade_source(
         if bad >= HIGH_CONTRADICTED:
             steps.append((1, f"{head}: {bad:.0%} contradicted, down one letter"))
         elif good >= HIGH_CORROBORATED and bad <= LOW_CONTRADICTED:
-            steps.append((-1, f"{head}: {good:.0%} corroborated, up one letter"))
+            steps.append((-1, f"{head}: {good:.0%} corroborated, up one letter", CLAIMS_CEILING))
         else:
             steps.append((0, f"{head}: no change"))
 
@@ -228,9 +231,12 @@ def grade_source(
             return SourceGrade("F", tuple(reasons))
         letter = JUDGED_START
         reasons.append(f"record large enough to judge: starts at {LETTER_WORDS[letter]} ({letter})")
-    for step, reason in steps:
+    for step, reason, *ceiling in steps:
         moved = _move(letter, step)
-        if step and moved == letter:
+        if ceiling and moved < ceiling[0]:
+            moved = letter
+            reason += f" (corroboration alone never makes {_move(letter, step)}: no change)"
+        elif step and moved == letter:
             edge = "highest" if step < 0 else "lowest judged"
             reason += f" (already {letter}, the {edge} letter: no change)"
         reasons.append(reason)
