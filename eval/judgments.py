@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from eval.corpus import GoldError, Job, _read_jsonl, find_span
-from eval.score import Counts, overlap
+from eval.score import Counts, assign_greedy, overlap
 from tocsin.models import Annotations, Judgment, Span
 
 JUDGMENTS_FILE = "judgments.jsonl"
@@ -178,16 +178,7 @@ def match_judgments(
             shared = overlap(g.cue, (p.cue.start, p.cue.end))
             if shared > 0:
                 pairs.append((-shared, i, j))
-    pairs.sort()
-    used_gold: set[int] = set()
-    used_pred: set[int] = set()
-    matched = []
-    for _, i, j in pairs:
-        if i not in used_gold and j not in used_pred:
-            used_gold.add(i)
-            used_pred.add(j)
-            matched.append((i, j))
-    return sorted(matched)
+    return assign_greedy(pairs)
 
 
 @dataclass(slots=True)

@@ -130,11 +130,16 @@ def match_greedy(
             shared = overlap((g.start, g.end), (p.span.start, p.span.end))
             if shared > 0 and agrees(g, p):
                 pairs.append((-shared, i, j))
-    pairs.sort()
+    return assign_greedy(pairs)
+
+
+def assign_greedy(pairs: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """One-to-one (gold, prediction) pairs from candidates (-overlap, gold, prediction),
+    the largest overlap first."""
     used_gold: set[int] = set()
     used_pred: set[int] = set()
     matched = []
-    for _, i, j in pairs:
+    for _, i, j in sorted(pairs):
         if i not in used_gold and j not in used_pred:
             used_gold.add(i)
             used_pred.add(j)
