@@ -18,18 +18,10 @@ from typing import Any
 
 from eval.corpus import GoldError, Job, _read_jsonl, find_span
 from eval.score import Counts, assign_greedy, overlap
-from tocsin.models import Annotations, Judgment, Span
+from tocsin.models import ICD_LABELS, Annotations, Judgment, Span
 
 JUDGMENTS_FILE = "judgments.jsonl"
-LABELS = (
-    "almost no chance",
-    "very unlikely",
-    "unlikely",
-    "roughly even chance",
-    "likely",
-    "very likely",
-    "almost certain",
-)
+LABELS = ICD_LABELS
 HOLDER_KINDS = frozenset(
     {
         "author",

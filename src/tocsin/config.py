@@ -42,15 +42,17 @@ class Settings:
 _ENV_PREFIX = "TOCSIN_"
 
 
-def read_toml(path: Path, *, missing: str) -> dict[str, Any]:
+def read_toml(path: Path, *, missing: str = "check the path", what: str = "file") -> dict[str, Any]:
     """A TOML file as a dict; a missing or broken file is a one-line ``ConfigError``
-    (``missing`` says what to do when the file is not there)."""
+    naming the file and ``what`` it is ("place lexicon"); ``missing`` says what to do
+    when the file is not there."""
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: no such file; {missing}") from exc
+        raise ConfigError(f"{path}: no such {what}; {missing}") from exc
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read ({exc}); fix the TOML syntax") from exc
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ConfigError(f"{path}: cannot read the {what} ({msg}); fix the TOML syntax") from exc
 
 
 def _coerce(name: str, value: Any, default: Any) -> Any:

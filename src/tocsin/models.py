@@ -192,6 +192,20 @@ class Attribution:
     role: str | None = None  # "ministre des Affaires étrangères"
 
 
+# The ICD 203 likelihood scale (../shared/REFERENCE.md): each term with its band, lowest
+# first. A Judgment's label is one of these terms.
+ICD_203: tuple[tuple[str, float, float], ...] = (
+    ("almost no chance", 0.01, 0.05),
+    ("very unlikely", 0.05, 0.20),
+    ("unlikely", 0.20, 0.45),
+    ("roughly even chance", 0.45, 0.55),
+    ("likely", 0.55, 0.80),
+    ("very likely", 0.80, 0.95),
+    ("almost certain", 0.95, 0.99),
+)
+ICD_LABELS: tuple[str, ...] = tuple(term for term, _low, _high in ICD_203)
+
+
 @dataclass(frozen=True, slots=True)
 class Judgment:
     """An estimative judgment: a proposition held with a likelihood.

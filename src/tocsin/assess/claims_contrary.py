@@ -8,12 +8,12 @@ none of the other, and the second statement the reverse.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from tocsin.config import read_toml
 from tocsin.errors import ConfigError
 from tocsin.extract.sourcing_lexicon import fold
 
@@ -76,12 +76,7 @@ def _bundled() -> tuple[Concept, ...]:
 
 
 def _read(path: Path) -> tuple[Concept, ...]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: no such contrary-states file; check the path") from exc
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read ({exc}); fix the TOML syntax") from exc
+    data = read_toml(path, what="contrary-states file")
     found = []
     for i, raw in enumerate(data.get("concept", [])):
         if not isinstance(raw, dict) or not isinstance(raw.get("a"), list):

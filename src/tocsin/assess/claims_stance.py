@@ -21,7 +21,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from tocsin.extract.sourcing_lexicon import fold
-from tocsin.knowledge.lexicon import PhraseTables, add_user_tables, read_phrase_tables, union_of
+from tocsin.knowledge.lexicon import (
+    PerLanguage,
+    PhraseTables,
+    add_user_tables,
+    read_phrase_tables,
+    union_of,
+)
 
 STANCE_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "stance.toml"
 KEYS = (
@@ -92,17 +98,7 @@ class StanceCues:
             i += 1
 
 
-@dataclass(frozen=True, slots=True)
-class StanceLexicon:
-    """Cues per language; a language without its own table uses all of them together."""
-
-    languages: dict[str, StanceCues]
-    fallback: StanceCues
-
-    def for_language(self, lang: str | None) -> StanceCues:
-        if lang and (cues := self.languages.get(lang)) is not None:
-            return cues
-        return self.fallback
+StanceLexicon = PerLanguage[StanceCues]
 
 
 @dataclass(frozen=True, slots=True)

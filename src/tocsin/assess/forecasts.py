@@ -16,18 +16,9 @@ import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from tocsin.models import Annotations, Document, Forecast, Judgment
+from tocsin.models import ICD_LABELS, Annotations, Document, Forecast, Judgment
 
-# ICD 203 order, for tables.
-LABELS = (
-    "almost no chance",
-    "very unlikely",
-    "unlikely",
-    "roughly even chance",
-    "likely",
-    "very likely",
-    "almost certain",
-)
+LABELS = ICD_LABELS  # ICD 203 order, for tables
 
 
 def forecast_id(doc_id: str, judgment: Judgment) -> str:

@@ -74,19 +74,11 @@ from tocsin.extract.estimative_lexicon import (
 )
 from tocsin.extract.nlp import TextAnalysis
 from tocsin.extract.sourcing_lexicon import fold
-from tocsin.models import Attribution, Judgment, Span, TimeRef
+from tocsin.models import ICD_203, Attribution, Judgment, Span, TimeRef
 
 _WORDS = re.compile(r"\s+([\w'-]+)")
 __all__ = ["EstimativeLexicon", "extract_judgments", "icd_label", "load_estimative_lexicon"]
 
-ICD_LABELS = (
-    (0.05, "almost no chance"),
-    (0.20, "very unlikely"),
-    (0.45, "unlikely"),
-    (0.55, "roughly even chance"),
-    (0.80, "likely"),
-    (0.95, "very likely"),
-)
 EVEN: Band = (0.45, 0.55)
 MAX_SENTENCE = 5_000  # characters read per sentence: a longer one is read up to there
 
@@ -94,10 +86,10 @@ MAX_SENTENCE = 5_000  # characters read per sentence: a longer one is read up to
 def icd_label(low: float, high: float) -> str:
     """The ICD 203 term of the band's midpoint."""
     mid = (low + high) / 2
-    for top, label in ICD_LABELS:
+    for label, _bottom, top in ICD_203[:-1]:
         if mid < top - 1e-9:
             return label
-    return "almost certain"
+    return ICD_203[-1][0]
 
 
 def extract_judgments(

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from tocsin.config import read_toml
 from tocsin.errors import ConfigError
 from tocsin.extract.sourcing_lexicon import fold
+from tocsin.knowledge.lexicon import PerLanguage
 
 LEXICON_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "estimative.toml"
 
@@ -149,17 +150,7 @@ class LanguageEstimative:
         return self.cues.get(norm(phrase))
 
 
-@dataclass(frozen=True, slots=True)
-class EstimativeLexicon:
-    """Estimative words per language; other languages use all of them together."""
-
-    languages: dict[str, LanguageEstimative]
-    fallback: LanguageEstimative
-
-    def for_language(self, lang: str | None) -> LanguageEstimative:
-        if lang and (table := self.languages.get(lang)) is not None:
-            return table
-        return self.fallback
+EstimativeLexicon = PerLanguage[LanguageEstimative]
 
 
 def load_estimative_lexicon(extra: Path | str | None = None) -> EstimativeLexicon:
@@ -196,15 +187,7 @@ def _build(data: dict[str, dict[str, Any]]) -> EstimativeLexicon:
 
 
 def _read(path: Path) -> dict[str, dict[str, Any]]:
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: no such estimative lexicon; check the path") from exc
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ConfigError(
-            f"{path}: cannot read the estimative lexicon ({msg}); fix the TOML"
-        ) from exc
+    raw = read_toml(path, what="estimative lexicon")
     data: dict[str, dict[str, Any]] = {}
     for lang, table in raw.items():
         if not _LANG.match(lang) or not isinstance(table, dict):

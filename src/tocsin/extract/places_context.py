@@ -10,13 +10,13 @@ language-neutral: every word lives in the lexicon.
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tocsin.config import read_toml
 from tocsin.errors import ConfigError
 
 LEXICON_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "places.toml"
@@ -163,15 +163,7 @@ def load_place_lexicon(extra: Path | str | None = None) -> PlaceLexicon:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: no such place lexicon; check the path") from exc
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ConfigError(
-            f"{path}: cannot read the place lexicon ({msg}); fix the TOML syntax"
-        ) from exc
+    data = read_toml(path, what="place lexicon")
     for name, section in data.items():
         _check_section(path, name, section)
     return data

@@ -15,7 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from tocsin.extract.sourcing_lexicon import fold
-from tocsin.knowledge.lexicon import PhraseTables, add_user_tables, read_phrase_tables, union_of
+from tocsin.knowledge.lexicon import (
+    PerLanguage,
+    PhraseTables,
+    add_user_tables,
+    read_phrase_tables,
+    union_of,
+)
 
 LEXICON_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "quality.toml"
 CATEGORIES = ("opinion", "loaded", "accusations", "ignore")
@@ -70,17 +76,7 @@ class QualityCues:
         return cls(phrases, {key: phrase_pattern(values) for key, values in phrases.items()})
 
 
-@dataclass(frozen=True, slots=True)
-class QualityLexicon:
-    """Cues per language; a language without its own table uses all of them together."""
-
-    languages: dict[str, QualityCues]
-    fallback: QualityCues
-
-    def for_language(self, lang: str | None) -> QualityCues:
-        if lang and (cues := self.languages.get(lang)) is not None:
-            return cues
-        return self.fallback
+QualityLexicon = PerLanguage[QualityCues]
 
 
 def load_quality_lexicon(extra: Path | str | None = None) -> QualityLexicon:

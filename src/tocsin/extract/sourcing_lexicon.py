@@ -16,7 +16,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from tocsin.knowledge.lexicon import PhraseTables, add_user_tables, read_phrase_tables, union_of
+from tocsin.knowledge.lexicon import (
+    PerLanguage,
+    PhraseTables,
+    add_user_tables,
+    read_phrase_tables,
+    union_of,
+)
 
 LEXICON_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "sourcing.toml"
 
@@ -134,17 +140,7 @@ class LanguageCues:
         return _norm(phrase) in self.phrases[key]
 
 
-@dataclass(frozen=True, slots=True)
-class SourcingLexicon:
-    """Cues per language; a language without its own table uses all of them together."""
-
-    languages: dict[str, LanguageCues]
-    fallback: LanguageCues
-
-    def for_language(self, lang: str | None) -> LanguageCues:
-        if lang and (cues := self.languages.get(lang)) is not None:
-            return cues
-        return self.fallback
+SourcingLexicon = PerLanguage[LanguageCues]
 
 
 def load_sourcing_lexicon(extra: Path | str | None = None) -> SourcingLexicon:

@@ -13,13 +13,13 @@ the extractor only tries the few patterns whose first word is the token at hand.
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from tocsin.config import read_toml
 from tocsin.errors import ConfigError
 from tocsin.knowledge.actors import fold
 
@@ -149,13 +149,7 @@ def _load(extra: Path | None) -> TimeLexicon:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: no such time lexicon file; check the path") from exc
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ConfigError(f"{path}: cannot read the time lexicon ({msg}); fix the TOML") from exc
+    data = read_toml(path, what="time lexicon")
     for key, value in data.items():
         if key == "horizon":
             if not isinstance(value, list) or not all(isinstance(h, dict) for h in value):

@@ -8,12 +8,12 @@ A user's file in the same format adds to it; a broken file is a one-line ``Confi
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tocsin.config import read_toml
 from tocsin.errors import ConfigError
 
 KNOWLEDGE_FILE = Path(__file__).resolve().parent / "actors.toml"
@@ -175,13 +175,7 @@ def load_actors(extra: Path | str | None = None) -> ActorKnowledge:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: no such actors file; check the path") from exc
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ConfigError(f"{path}: cannot read actors ({msg}); fix the TOML syntax") from exc
+    data = read_toml(path, what="actors file")
     unknown = set(data) - {"actor", "country", "generic"}
     if unknown:
         raise ConfigError(

@@ -5,13 +5,32 @@ phrases in front of ours. Errors are one line naming the file and what to fix.""
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
+from tocsin.config import read_toml
 from tocsin.errors import ConfigError
 
 PhraseTables = dict[str, dict[str, tuple[str, ...]]]
+Cues = TypeVar("Cues")
+
+
+@dataclass(frozen=True)  # no slots: a slotted generic dataclass breaks PerLanguage[X](...)
+class PerLanguage(Generic[Cues]):
+    """A lexicon's compiled cues per language; a language without its own table uses
+    every language's cues together (``fallback``)."""
+
+    languages: dict[str, Cues]
+    fallback: Cues
+
+    def for_language(self, lang: str | None) -> Cues:
+        if lang and (cues := self.languages.get(lang)) is not None:
+            return cues
+        return self.fallback
+
+
 LANG = re.compile(r"^[a-z]{2,3}$")
 
 
@@ -26,13 +45,7 @@ def read_phrase_tables(
 ) -> PhraseTables:
     """``path`` as {language: {key: phrases}}. ``what`` names the lexicon in messages
     ("sourcing lexicon"); ``key_hint`` says where the keys are described."""
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: no such {what}; check the path") from exc
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ConfigError(f"{path}: cannot read the {what} ({msg}); fix the TOML") from exc
+    raw = read_toml(path, what=what)
     known = set(keys)
     data: PhraseTables = {}
     for lang, table in raw.items():
