@@ -42,6 +42,15 @@ from eval.corpus import (
     note_jobs,
     paragraph_jobs,
 )
+from eval.events import (
+    event_figures,
+    format_events,
+    load_event_items,
+    merge_jobs,
+    merged_groups,
+    score_events,
+)
+from eval.events_merge import load_merge_gold, pairwise_scores
 from eval.judgments import (
     JUDGMENTS_FILE,
     GoldJudgmentItem,
@@ -157,6 +166,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         judgment_items, judgment_problems = load_judgments(args.gold / JUDGMENTS_FILE)
         pairs_path = args.gold / CLAIM_PAIRS_FILE
         pairs: list[ClaimPair] = load_pairs(pairs_path) if pairs_path.exists() else []
+        event_items = load_event_items(args.gold)
+        merge_path = args.gold / "event_merge.jsonl"
+        merge_items = load_merge_gold(merge_path) if merge_path.exists() else []
     except (GoldError, OSError, ValueError) as error:
         print(f"eval: {error}", file=sys.stderr)
         return 2
@@ -189,6 +201,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             strict=True,
         )
     ]
+    event_scores = [
+        score_events(g, a)
+        for g, a in zip(
+            event_items,
+            annotate_all(extractor, [i.job() for i in event_items], errors=errors),
+            strict=True,
+        )
+    ]
+    merge_figures: dict[str, float] = {}
+    if merge_items:
+        merge_ann = annotate_all(extractor, merge_jobs(merge_items), errors=errors)
+        predicted_groups = merged_groups(merge_items, merge_ann)
+        merge_figures = {
+            f"events.merge.{k}": v
+            for k, v in pairwise_scores(
+                predicted_groups, {i.id: i.group for i in merge_items}
+            ).items()
+        }
     claim_lines, claim_figs, claim_miss = measure_claims(pairs, errors)
     elapsed = time.perf_counter() - started
 
@@ -196,6 +226,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if judgment_items:
         figures |= judgment_figures(judgment_scores)
     figures |= claim_figs
+    if event_items:
+        figures |= event_figures(event_items, [tally for tally, _ in event_scores])
+    figures |= merge_figures
     langs = sorted({p.lang for p in paragraphs})
     print(f"{len(paragraphs)} gold paragraphs ({', '.join(langs) or 'none'}), {len(notes)} notes")
     print("\n".join(format_table(figures, langs)))
@@ -204,6 +237,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(describe_judgments(judgment_items))
         print("\n".join(format_judgments(figures)))
     print("\n".join(claim_lines))
+    if event_items:
+        print("\n".join(format_events(figures)))
+    if merge_figures:
+        print(
+            f"event merging ({len(merge_items)} reports): pairwise P "
+            f"{merge_figures['events.merge.precision']:.3f} R "
+            f"{merge_figures['events.merge.recall']:.3f} F1 {merge_figures['events.merge.f1']:.3f}"
+            f" (gold pairs {int(merge_figures['events.merge.pairs_gold'])}, predicted "
+            f"{int(merge_figures['events.merge.pairs_predicted'])})"
+        )
     if args.verbose:
         for score in scores:
             for miss in score.misses:
@@ -217,7 +260,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"  {miss}")
         for miss in claim_miss:
             print(f"  {miss}")
-    n_texts = len(paragraphs) + len(notes) + len(judgment_items)
+        for _tally, event_misses in event_scores:
+            for miss in event_misses:
+                print(f"  {miss}")
+    n_texts = len(paragraphs) + len(notes) + len(judgment_items) + len(event_items)
     print(f"elapsed {elapsed:.1f} s (models, gazetteer, {n_texts} texts, {len(pairs)} pairs)")
 
     if args.json:
@@ -237,6 +283,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "misses": [miss for score in scores for miss in score.misses],
             "judgment_misses": [m for s in judgment_scores for m in s.misses],
             "claim_misses": claim_miss,
+            "event_misses": [m for _t, misses in event_scores for m in misses],
             "problems": problems,
             "errors": errors,
             "elapsed_s": elapsed,

@@ -19,6 +19,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from tocsin.cli_assess import register as register_assessment
+from tocsin.cli_events import register as register_events
 from tocsin.cli_render import annotations_json, print_annotations, summary
 from tocsin.config import Settings, load_settings
 from tocsin.errors import TocsinError
@@ -519,6 +520,7 @@ def demo(
 
 
 register_assessment(app)
+register_events(app)
 
 
 def main() -> None:

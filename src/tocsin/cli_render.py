@@ -18,6 +18,7 @@ from tocsin.models import (
     Annotations,
     Attribution,
     Document,
+    EventReport,
     Judgment,
     PlaceRef,
     TimeRef,
@@ -31,6 +32,7 @@ STYLES = {
     "time": "bold yellow",
     "cue": "magenta underline",
     "judgment": "bold magenta reverse",
+    "event": "bold red underline",
 }
 
 
@@ -40,6 +42,7 @@ def summary(ann: Annotations) -> str:
     kinds = Counter(a.kind for a in ann.attributions)
     sourced = ", ".join(f"{n} {k}" for k, n in kinds.most_common())
     judged = f", {len(ann.judgments)} judgments" if ann.judgments else ""
+    judged += f", {len(ann.events)} event reports" if ann.events else ""
     return (
         f"{len(ann.actors)} actors, {len(ann.places)} places"
         f"{f' ({unresolved} unresolved)' if unresolved else ''}, {len(ann.times)} times, "
@@ -54,6 +57,7 @@ def annotations_json(ann: Annotations) -> dict[str, Any]:
         *ann.times,
         *ann.attributions,
         *ann.judgments,
+        *ann.events,
     ]
     return {
         "document_id": ann.document_id,
@@ -81,6 +85,9 @@ def _highlighted(text: str, part: str, ann: Annotations) -> Text:
     for judgment in ann.judgments:
         if judgment.cue.part == part:
             shown.stylize(STYLES["judgment"], judgment.cue.start, judgment.cue.end)
+    for event in ann.events:
+        if event.trigger.part == part:
+            shown.stylize(STYLES["event"], event.trigger.start, event.trigger.end)
     return shown
 
 
@@ -106,7 +113,23 @@ def _describe(ref: AnnotationRef, text: str) -> tuple[str, str, str]:
         return ref.kind, ref.surface, f"{ref.value} · {ref.precision}{rel}"
     if isinstance(ref, Judgment):
         return _describe_judgment(ref)
+    if isinstance(ref, EventReport):
+        return _describe_event(ref)
     return _describe_attribution(ref, text)
+
+
+def _describe_event(ref: EventReport) -> tuple[str, str, str]:
+    sides = " vs ".join(n for n in (ref.actor1_name, ref.actor2_name) if n) or "no actor named"
+    where = ref.location or "no place"
+    when = ref.event_date.isoformat() if ref.event_date else "no date"
+    dead = "" if ref.fatalities is None else f" · {ref.fatalities} killed"
+    tags = f" · {', '.join(ref.tags)}" if ref.tags else ""
+    return (
+        "event",
+        ref.trigger_text,
+        f"{ref.event_type} / {ref.sub_event_type} · {sides} · {where} (precision "
+        f"{ref.geo_precision}) · {when} (precision {ref.time_precision}){dead}{tags}",
+    )
 
 
 def _describe_judgment(ref: Judgment) -> tuple[str, str, str]:
@@ -148,6 +171,8 @@ def print_annotations(console: Console, doc: Document, ann: Annotations) -> None
     legend.append("attribution cue", style=STYLES["cue"])
     legend.append("  ")
     legend.append("likelihood cue", style=STYLES["judgment"])
+    legend.append("  ")
+    legend.append("event", style=STYLES["event"])
     console.print(legend)
     parts = [("body", doc.text)] + [(c.id, c.text) for c in doc.comments]
     for part, text in parts:
@@ -157,6 +182,7 @@ def print_annotations(console: Console, doc: Document, ann: Annotations) -> None
             *ann.times,
             *ann.attributions,
             *ann.judgments,
+            *ann.events,
         ]
         refs = [r for r in every if r.span.part == part]
         if part != "body" and not refs:

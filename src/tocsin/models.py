@@ -237,6 +237,109 @@ class Judgment:
     future: bool = True
 
 
+# ACLED's disorder type of each event type (../shared/REFERENCE.md; ACLED codebook).
+EVENT_TYPES: dict[str, tuple[str, ...]] = {
+    "Battles": (
+        "Armed clash",
+        "Government regains territory",
+        "Non-state actor overtakes territory",
+    ),
+    "Explosions/Remote violence": (
+        "Chemical weapon",
+        "Air/drone strike",
+        "Suicide bomb",
+        "Shelling/artillery/missile attack",
+        "Remote explosive/landmine/IED",
+        "Grenade",
+    ),
+    "Violence against civilians": ("Sexual violence", "Attack", "Abduction/forced disappearance"),
+    "Protests": (
+        "Peaceful protest",
+        "Protest with intervention",
+        "Excessive force against protesters",
+    ),
+    "Riots": ("Violent demonstration", "Mob violence"),
+    "Strategic developments": (
+        "Agreement",
+        "Arrests",
+        "Change to group/activity",
+        "Disrupted weapons use",
+        "Headquarters or base established",
+        "Looting/property destruction",
+        "Non-violent transfer of territory",
+        "Other",
+    ),
+}
+# Tags Tocsin adds where ACLED has no sub-type of its own.
+EVENT_TAGS: tuple[str, ...] = (
+    "blockade",
+    "checkpoint",
+    "convoy",
+    "supplies",
+    "coup",
+    "negotiation",
+    "deployment",
+    "withdrawal",
+)
+
+
+def disorder_type(event_type: str, sub_event_type: str = "") -> str:
+    """ACLED's disorder type: political violence, demonstrations, or strategic developments
+    ("Excessive force against protesters" counts as both violence and a demonstration)."""
+    if event_type in {"Protests", "Riots"}:
+        if sub_event_type == "Excessive force against protesters":
+            return "Political violence; Demonstrations"
+        return "Demonstrations"
+    if event_type == "Strategic developments":
+        return "Strategic developments"
+    return "Political violence"
+
+
+@dataclass(frozen=True, slots=True)
+class EventReport:
+    """One clause that reports an event as having happened, coded the ACLED way.
+
+    ``span`` is the clause, ``trigger`` the words that name the event ("ont attaqué",
+    "ambushed"). Actors are actor ids (``knowledge/actors.toml`` or generic ids) with
+    their ACLED names and inter codes; ``assoc_actor_1``/``assoc_actor_2`` hold ids of
+    actors on the same side. The place is the clause's (or its context's) resolved
+    place: ``geonameid``/``lat``/``lon`` with ACLED ``geo_precision`` (1 town, 2 near a
+    town or part of a region, 3 region or country); ``time_precision`` is 1 day, 2 week,
+    3 month. ``fatalities`` is the best figure (None: not reported; 0: "no casualties"),
+    ``fatalities_low``/``fatalities_high`` bound it ("at least three": low 3, high
+    None). ``holder_kind`` is the Attribution kind of the clause (author, anonymous, ...).
+    """
+
+    span: Span
+    trigger: Span
+    trigger_text: str
+    event_type: str
+    sub_event_type: str
+    actor1: str | None = None
+    actor1_name: str | None = None
+    inter1: int | None = None
+    actor2: str | None = None
+    actor2_name: str | None = None
+    inter2: int | None = None
+    assoc_actor_1: tuple[str, ...] = ()
+    assoc_actor_2: tuple[str, ...] = ()
+    location: str | None = None
+    geonameid: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2
+    admin1: str | None = None
+    geo_precision: int | None = None
+    event_date: date | None = None
+    time_precision: int | None = None
+    fatalities: int | None = None
+    fatalities_low: int | None = None
+    fatalities_high: int | None = None
+    fatalities_text: str | None = None
+    tags: tuple[str, ...] = ()
+    holder_kind: str = "author"
+
+
 @dataclass(frozen=True, slots=True)
 class Annotations:
     """Everything extraction found in one document (body and comments)."""
@@ -249,22 +352,25 @@ class Annotations:
     times: tuple[TimeRef, ...] = ()
     attributions: tuple[Attribution, ...] = ()
     judgments: tuple[Judgment, ...] = ()
+    events: tuple[EventReport, ...] = ()
 
 
-AnnotationRef = ActorRef | PlaceRef | TimeRef | Attribution | Judgment
+AnnotationRef = ActorRef | PlaceRef | TimeRef | Attribution | Judgment | EventReport
 ANNOTATION_KINDS: dict[str, type[AnnotationRef]] = {
     "actor": ActorRef,
     "place": PlaceRef,
     "time": TimeRef,
     "attribution": Attribution,
     "judgment": Judgment,
+    "event": EventReport,
 }
-_SPAN_FIELDS = frozenset({"span", "cue", "proposition", "condition"})
-_DATE_FIELDS = frozenset({"start", "end", "deadline"})
+_SPAN_FIELDS = frozenset({"span", "cue", "proposition", "condition", "trigger"})
+_DATE_FIELDS = frozenset({"start", "end", "deadline", "event_date"})
+_TUPLE_FIELDS = frozenset({"assoc_actor_1", "assoc_actor_2", "tags"})
 
 
 def annotation_kind(ref: AnnotationRef) -> str:
-    """ "actor", "place", "time" or "attribution"."""
+    """ "actor", "place", "time", "attribution", "judgment" or "event"."""
     for kind, cls in ANNOTATION_KINDS.items():
         if isinstance(ref, cls):
             return kind
@@ -282,6 +388,8 @@ def annotation_to_plain(ref: AnnotationRef) -> dict[str, object]:
             plain[name] = [value.start, value.end]
         elif isinstance(value, date):
             plain[name] = value.isoformat()
+        elif isinstance(value, tuple):
+            plain[name] = list(value)
         else:
             plain[name] = value
     return plain
@@ -301,6 +409,8 @@ def annotation_from_plain(document_id: str, plain: dict[str, object]) -> Annotat
                 value = Span(document_id, part, int(value[0]), int(value[1]))
         elif name in _DATE_FIELDS and isinstance(value, str):
             value = date.fromisoformat(value)
+        elif name in _TUPLE_FIELDS and isinstance(value, list):
+            value = tuple(value)
         values[name] = value
     return cls(**values)  # type: ignore[arg-type]
 
@@ -380,3 +490,96 @@ class Forecast:
         if self.status == "open" and self.deadline < today:
             return "expired"
         return self.status
+
+
+@dataclass(frozen=True, slots=True)
+class SourcedReport:
+    """An event report with what merging needs to know about where it comes from.
+
+    ``id`` is stable: the document, the part and the clause's start. ``copy_of`` is the
+    document this one copies; ``reliability`` the source's Admiralty letter; ``quote``
+    the clause's text.
+    """
+
+    id: str
+    report: EventReport
+    source_id: str
+    kind: Kind = Kind.NEWS
+    reliability: str = "F"
+    copy_of: str | None = None
+    published: datetime | None = None
+    quote: str = ""
+
+    @property
+    def document_id(self) -> str:
+        return self.report.span.document_id
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Reports of one event merged across documents, coded the ACLED way.
+
+    The coded fields are those of the best report (see ``assess/merge.py``);
+    ``fatalities`` is the best figure over the reports, ``fatalities_low`` and
+    ``fatalities_high`` the lowest and highest reported. ``status``: "reported" (one
+    independent source), "corroborated" (two), "confirmed" (an official or highly graded
+    source, or three). ``id`` stays the same when reports join or the event is
+    re-merged. ``layer`` is "tocsin" for Tocsin's own events and "acled" for events
+    imported from an ACLED export, kept apart as a reference layer.
+    """
+
+    id: str
+    event_type: str
+    sub_event_type: str
+    event_date: date | None
+    time_precision: int | None
+    actor1: str | None = None
+    actor1_name: str | None = None
+    inter1: int | None = None
+    actor2: str | None = None
+    actor2_name: str | None = None
+    inter2: int | None = None
+    assoc_actor_1: tuple[str, ...] = ()
+    assoc_actor_2: tuple[str, ...] = ()
+    location: str | None = None
+    geonameid: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    country: str | None = None
+    admin1: str | None = None
+    admin2: str | None = None
+    geo_precision: int | None = None
+    fatalities: int | None = None
+    fatalities_low: int | None = None
+    fatalities_high: int | None = None
+    tags: tuple[str, ...] = ()
+    status: str = "reported"
+    independent: int = 1
+    reports: tuple[SourcedReport, ...] = ()
+    notes: str = ""
+    layer: str = "tocsin"
+    source: str = ""  # the sources, as ACLED's "source" column ("Le Sahélien; RFI")
+
+    @property
+    def disorder_type(self) -> str:
+        return disorder_type(self.event_type, self.sub_event_type)
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    """What ``events list`` and ``export`` select. Empty fields select everything.
+
+    ``country`` is an ISO 3166-1 alpha-2 code or a country name; ``event_type`` matches
+    an event type or a sub-event type; ``actor`` an actor id or a part of an actor's
+    name (actor1, actor2 or associated); dates bound ``event_date`` (inclusive).
+    """
+
+    country: str | None = None
+    admin1: str | None = None
+    since: date | None = None
+    until: date | None = None
+    event_type: str | None = None
+    actor: str | None = None
+    status: str | None = None
+    layer: str = "tocsin"
+    limit: int | None = None

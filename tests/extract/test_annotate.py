@@ -163,8 +163,15 @@ def test_cli_extract_json_and_highlight(tmp_path: Path, index_path: Path) -> Non
     a = by_input["a.txt"]
     assert a["status"] == "extracted" and a["extractor_version"]
     types = {x["type"] for x in a["annotations"]}
-    # no publication date: no relative times, but the judgment "devrait durer" is there
-    assert types == {"actor", "place", "attribution", "judgment"}
+    # no publication date: no relative times, but the judgment "devrait durer" is there,
+    # and the attack on the convoy is an event
+    assert types == {"actor", "place", "attribution", "judgment", "event"}
+    attack = next(x for x in a["annotations"] if x["type"] == "event")
+    assert (attack["sub_event_type"], attack["actor1"], attack["tags"]) == (
+        "Attack",
+        "jnim",
+        ["convoy", "supplies"],
+    )
     b = by_input["b.md"]
     markoye = next(
         x for x in b["annotations"] if x["type"] == "place" and x["surface"] == "Markoye"

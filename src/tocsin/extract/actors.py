@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tocsin.knowledge.actors import ActorKnowledge, Alias, Country, load_actors
+from tocsin.knowledge.actors import ActorKnowledge, Alias, Country, GenericKind, load_actors
 from tocsin.knowledge.actors import fold as _fold
 
 # ---------------------------------------------------------------------------
@@ -194,23 +194,48 @@ class ActorMatcher:
                 start, end, surface, actor.id, actor.name(lang), actor.inter, False,
                 entry.descriptive, actor.acled,
             )  # fmt: skip
-        kind = self.knowledge.generics[entry.target]
+        return self._generic(
+            self.knowledge.generics[entry.target], where, start, end, surface, entry.descriptive
+        )
+
+    def generic(self, kind: str, *, country: str | None) -> ActorMention | None:
+        """The generic actor of ``kind`` ("armed-group", "civilians", "military",
+        "protesters", ...) for ``country``, as a mention without a span (start = end = 0);
+        None when the kind or the country is not known."""
+        found = self.knowledge.generics.get(kind)
+        if found is None or not country:
+            return None
+        try:
+            where = self.knowledge.country(country)
+        except ValueError:
+            return None
+        return self._generic(found, where, 0, 0, "", False)
+
+    def _generic(
+        self,
+        kind: GenericKind,
+        where: Country | None,
+        start: int,
+        end: int,
+        surface: str,
+        descriptive: bool,
+    ) -> ActorMention:
         if where is None:
             return ActorMention(
-                start, end, surface, kind.kind, kind.name, kind.inter, True, entry.descriptive,
+                start, end, surface, kind.kind, kind.name, kind.inter, True, descriptive,
                 kind.name,
             )  # fmt: skip
         if kind.role and (ref := where.role(kind.role)):
             actor = self.knowledge.actors[ref]
             return ActorMention(
-                start, end, surface, actor.id, actor.acled, actor.inter, True, entry.descriptive,
+                start, end, surface, actor.id, actor.acled, actor.inter, True, descriptive,
                 actor.acled,
             )  # fmt: skip
         period = f" ({where.period})" if where.period else ""
         acled = kind.acled.format(country=where.name_en, period=period)
         actor_id = _slug(acled)
         return ActorMention(
-            start, end, surface, actor_id, acled, kind.inter, True, entry.descriptive, acled
+            start, end, surface, actor_id, acled, kind.inter, True, descriptive, acled
         )
 
 

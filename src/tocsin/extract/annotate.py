@@ -14,7 +14,7 @@ focus; generic actors ("des civils", "soldiers") are then named for that country
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import metadata
@@ -22,6 +22,9 @@ from importlib import metadata
 from tocsin.extract.actors import ActorMatcher, ActorMention
 from tocsin.extract.estimative import extract_judgments
 from tocsin.extract.estimative_lexicon import EstimativeLexicon, load_estimative_lexicon
+from tocsin.extract.events import PartContext, extract_events
+from tocsin.extract.events_fatalities import FatalityLexicon, load_fatality_lexicon
+from tocsin.extract.events_lexicon import EventLexicon, load_event_lexicon
 from tocsin.extract.gazetteer import Gazetteer
 from tocsin.extract.nlp import Models, TextAnalysis, model_versions, route, shared_models
 from tocsin.extract.places import PlaceResolver, document_focus
@@ -32,6 +35,7 @@ from tocsin.models import (
     Annotations,
     Attribution,
     Document,
+    EventReport,
     Judgment,
     PlaceRef,
     Span,
@@ -40,7 +44,7 @@ from tocsin.models import (
 
 # Bump when extraction logic changes in a way that changes output: stored annotations
 # whose version differs are re-extracted by `tocsin extract --stale`.
-LOGIC_VERSION = "2"  # 2: judgments
+LOGIC_VERSION = "3"  # 2: judgments; 3: event reports
 
 
 def extractor_version() -> str:
@@ -78,14 +82,18 @@ class Extractor:
         models: Models | None = None,
         gazetteer: Gazetteer | None = None,
         actors: ActorMatcher | None = None,
+        events: bool = True,
     ) -> None:
         self._models = models
+        self.events = events  # False: leave event reports out (the benchmark's baseline)
         self._gazetteer = gazetteer
         self._actors = actors
         self._places: PlaceResolver | None = None
         self._time_lexicon: TimeLexicon | None = None
         self._sourcing_lexicon: SourcingLexicon | None = None
         self._estimative_lexicon: EstimativeLexicon | None = None
+        self._event_lexicon: EventLexicon | None = None
+        self._fatality_lexicon: FatalityLexicon | None = None
         self.version = extractor_version()
 
     # lazily loaded -------------------------------------------------------------
@@ -124,6 +132,18 @@ class Extractor:
         if self._estimative_lexicon is None:
             self._estimative_lexicon = load_estimative_lexicon()
         return self._estimative_lexicon
+
+    @property
+    def event_lexicon(self) -> EventLexicon:
+        if self._event_lexicon is None:
+            self._event_lexicon = load_event_lexicon()
+        return self._event_lexicon
+
+    @property
+    def fatality_lexicon(self) -> FatalityLexicon:
+        if self._fatality_lexicon is None:
+            self._fatality_lexicon = load_fatality_lexicon()
+        return self._fatality_lexicon
 
     @property
     def sourcing_lexicon(self) -> SourcingLexicon:
@@ -185,18 +205,22 @@ class Extractor:
             exclude=exclude,
             country_hint=country_hint,
         )
-        focus = document_focus(places) or country_hint
+        # the caller's word on the story's country comes first for naming generic actors
+        focus = country_hint or document_focus(places)
         actors: list[ActorRef] = []
         times: list[TimeRef] = []
         attributions: list[Attribution] = []
         judgments: list[Judgment] = []
+        events: list[EventReport] = []
+        country = next((p for p in places if p.kind == "country" and p.country == focus), None)
         for part, analysis in zip(parts, analyses, strict=True):
             found = named[part.name]
             if focus and any(m.generic for m in found):
                 # a focus no knowledge describes leaves the generics unnamed
                 with contextlib.suppress(ValueError):
                     found = matcher.find(part.text, country=focus, lang=analysis.lang)
-            actors.extend(_actor_ref(doc.id, part.name, m) for m in found)
+            part_actors = [_actor_ref(doc.id, part.name, m) for m in found]
+            actors.extend(part_actors)
             part_times = extract_times(
                 analysis,
                 published=part.published,
@@ -209,14 +233,35 @@ class Extractor:
             )
             times.extend(part_times)
             attributions.extend(part_attributions)
-            judgments.extend(
-                extract_judgments(
+            part_judgments = extract_judgments(
+                analysis,
+                attributions=part_attributions,
+                times=part_times,
+                document_id=doc.id,
+                part=part.name,
+                lexicon=self.estimative_lexicon,
+            )
+            judgments.extend(part_judgments)
+            if not self.events:
+                continue
+            context = PartContext(
+                document_id=doc.id,
+                part=part.name,
+                published=part.published,
+                actors=part_actors,
+                places=[p for p in places if p.span.part == part.name],
+                times=part_times,
+                attributions=part_attributions,
+                judgments=part_judgments,
+                generic=_generic_of(matcher, doc.id, part.name, focus),
+                focus=country,
+            )
+            events.extend(
+                extract_events(
                     analysis,
-                    attributions=part_attributions,
-                    times=part_times,
-                    document_id=doc.id,
-                    part=part.name,
-                    lexicon=self.estimative_lexicon,
+                    context,
+                    lexicon=self.event_lexicon,
+                    fatalities=self.fatality_lexicon,
                 )
             )
         return Annotations(
@@ -228,6 +273,7 @@ class Extractor:
             times=tuple(times),
             attributions=tuple(attributions),
             judgments=tuple(judgments),
+            events=tuple(events),
         )
 
 
@@ -242,6 +288,18 @@ def _actor_ref(doc_id: str, part: str, m: ActorMention) -> ActorRef:
         descriptive=m.descriptive,
         acled=m.acled,
     )
+
+
+def _generic_of(
+    matcher: ActorMatcher, doc_id: str, part: str, country: str | None
+) -> Callable[[str], ActorRef | None]:
+    """The document country's generic actor of a kind, as an actor without a span."""
+
+    def generic(kind: str) -> ActorRef | None:
+        found = matcher.generic(kind, country=country)
+        return _actor_ref(doc_id, part, found) if found is not None else None
+
+    return generic
 
 
 def _ordered(places: Iterable[PlaceRef], parts: list[str]) -> list[PlaceRef]:

@@ -14,6 +14,7 @@ from tocsin.models import (
     AnnotationRef,
     Annotations,
     Attribution,
+    EventReport,
     Judgment,
     PlaceRef,
     TimeRef,
@@ -34,6 +35,8 @@ def _value(ref: AnnotationRef) -> str | None:
         return ref.value
     if isinstance(ref, Judgment):
         return ref.label
+    if isinstance(ref, EventReport):
+        return ref.sub_event_type
     return ref.kind
 
 
@@ -43,6 +46,7 @@ def _refs(ann: Annotations) -> Iterable[AnnotationRef]:
     yield from ann.times
     yield from ann.attributions
     yield from ann.judgments
+    yield from ann.events
 
 
 def save_annotations(conn: Connection, ann: Annotations, *, at: datetime | None = None) -> int:
@@ -107,6 +111,7 @@ def load_annotations(conn: Connection, doc_id: str) -> Annotations | None:
         times=tuple(r for r in found["time"] if isinstance(r, TimeRef)),
         attributions=tuple(r for r in found["attribution"] if isinstance(r, Attribution)),
         judgments=tuple(r for r in found["judgment"] if isinstance(r, Judgment)),
+        events=tuple(r for r in found["event"] if isinstance(r, EventReport)),
     )
 
 

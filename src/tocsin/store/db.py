@@ -6,7 +6,7 @@ included. The schema is created and upgraded by Alembic migrations when the stor
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -20,8 +20,16 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from tocsin.errors import StoreError
-from tocsin.models import AnnotationRef, Annotations, Document, Forecast
-from tocsin.store import annotation_queries, forecast_queries, queries
+from tocsin.models import (
+    AnnotationRef,
+    Annotations,
+    Document,
+    Event,
+    EventFilter,
+    Forecast,
+    SourcedReport,
+)
+from tocsin.store import annotation_queries, event_queries, forecast_queries, queries
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -198,6 +206,44 @@ class Store:
             return forecast_queries.resolve_forecast(
                 conn, forecast_id, outcome=outcome, evidence=evidence, on=on
             )
+
+    # events --------------------------------------------------------------
+    def event_reports(self, *, document_ids: Iterable[str] | None = None) -> list[SourcedReport]:
+        """Stored event reports (every one, or those of ``document_ids``) with where they
+        come from: source, kind, reliability, copy, date and quote."""
+        with self.engine.connect() as conn:
+            return event_queries.sourced_reports(conn, document_ids=document_ids)
+
+    def event_assignments(self, *, layer: str = "tocsin") -> dict[str, str]:
+        """Report id -> event id, as the last save of ``layer`` left them."""
+        with self.engine.connect() as conn:
+            return event_queries.event_assignments(conn, layer=layer)
+
+    def event_statuses(self, *, layer: str = "tocsin") -> dict[str, str]:
+        """Event id -> status, for every event of ``layer``."""
+        with self.engine.connect() as conn:
+            return event_queries.event_statuses(conn, layer=layer)
+
+    def save_events(self, events: Iterable[Event], *, layer: str = "tocsin") -> int:
+        """Replace the events of ``layer`` and their report links in one transaction
+        (whole or nothing); returns how many events were written."""
+        with self.transaction() as conn:
+            return event_queries.save_events(conn, events, layer=layer)
+
+    def list_events(self, flt: EventFilter) -> list[Event]:
+        """Events matching ``flt``, newest first, with their reports. An unknown country
+        raises ``InputError``."""
+        with self.engine.connect() as conn:
+            return event_queries.list_events(conn, flt)
+
+    def get_event(self, event_id: str) -> Event | None:
+        """One event with its reports, from any layer (Tocsin's own first)."""
+        with self.engine.connect() as conn:
+            return event_queries.get_event(conn, event_id)
+
+    def count_events(self, layer: str = "tocsin") -> int:
+        with self.engine.connect() as conn:
+            return event_queries.count_events(conn, layer=layer)
 
     # feeds ---------------------------------------------------------------
     def feed_state(self, url: str) -> queries.FeedState | None:

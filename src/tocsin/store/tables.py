@@ -12,6 +12,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -135,4 +136,64 @@ forecasts = Table(
     Column("evidence", Text),
     Index("ix_forecasts_deadline", "deadline"),
     Index("ix_forecasts_source", "source_id"),
+)
+
+# Events: merged reports (layer "tocsin") or an imported reference export (layer
+# "acled"), one row each; tuples are JSON arrays in text columns. The key is the layer
+# and the id, so a reference export never collides with Tocsin's own ids.
+events = Table(
+    "events",
+    metadata,
+    Column("layer", String(20), primary_key=True),
+    Column("id", String(200), primary_key=True),
+    Column("event_type", String(60), nullable=False),
+    Column("sub_event_type", String(60), nullable=False),
+    Column("event_date", Date),
+    Column("time_precision", Integer),
+    Column("actor1", String(200)),
+    Column("actor1_name", Text),
+    Column("inter1", Integer),
+    Column("actor2", String(200)),
+    Column("actor2_name", Text),
+    Column("inter2", Integer),
+    Column("assoc_actor_1", Text, nullable=False),  # JSON array
+    Column("assoc_actor_2", Text, nullable=False),  # JSON array
+    Column("location", Text),
+    Column("geonameid", Integer),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("country", String(60)),
+    Column("admin1", Text),
+    Column("admin2", Text),
+    Column("geo_precision", Integer),
+    Column("fatalities", Integer),
+    Column("fatalities_low", Integer),
+    Column("fatalities_high", Integer),
+    Column("tags", Text, nullable=False),  # JSON array
+    Column("status", String(20), nullable=False),
+    Column("independent", Integer, nullable=False),
+    Column("notes", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Index("ix_events_id", "id"),
+    Index("ix_events_event_date", "layer", "event_date"),
+    Index("ix_events_country", "layer", "country"),
+    Index("ix_events_event_type", "layer", "event_type"),
+)
+
+# Which event each stored event report belongs to, per layer. ``report_id`` is the
+# SourcedReport id ("<document_id>:<part>:<start>"); ``position`` keeps the order.
+event_reports = Table(
+    "event_reports",
+    metadata,
+    Column("report_id", String(200), primary_key=True),
+    Column("layer", String(20), nullable=False),
+    Column("event_id", String(200), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("document_id", String(40), ForeignKey("documents.id"), nullable=False),
+    Column("part", String(60), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    ForeignKeyConstraint(["layer", "event_id"], ["events.layer", "events.id"]),
+    Index("ix_event_reports_event", "layer", "event_id"),
+    Index("ix_event_reports_document", "document_id"),
 )

@@ -1,0 +1,520 @@
+"""ACLED exports: the column layout, ACLED's country names and actor names, and a reader
+that turns an export into events of the reference layer ("acled").
+
+Imported events are ``confirmed``: ACLED curates and reviews what it publishes. An
+actor keeps its ACLED name (``actor1_name``); its id is the Tocsin actor with exactly
+that ACLED name (the country's military, police or government first when several
+share it), else the generic id Tocsin's extraction gives that name ("Civilians (Mali)"
+-> "civilians-mali"), else None. Associated actors without an id keep their name.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import functools
+import math
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from tocsin.config import read_toml
+from tocsin.errors import ConfigError, InputError
+from tocsin.knowledge import slug
+from tocsin.knowledge.actors import ActorKnowledge, fold, load_actors
+from tocsin.models import EVENT_TYPES, Event
+
+ACLED_COLUMNS: tuple[str, ...] = (
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
+    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
+    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2",
+    "admin3", "location", "latitude", "longitude", "geo_precision", "source", "source_scale",
+    "notes", "fatalities", "tags", "timestamp",
+)  # fmt: skip
+REQUIRED_COLUMNS: tuple[str, ...] = ("event_id_cnty", "event_date", "event_type")
+# ACLED's actor categories; recent exports write the label instead of the digit.
+INTER_LABELS: dict[int, str] = {
+    1: "State forces",
+    2: "Rebel group",
+    3: "Political militia",
+    4: "Identity militia",
+    5: "Rioters",
+    6: "Protesters",
+    7: "Civilians",
+    8: "External/Other forces",
+}
+REGIONS_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "regions.toml"
+MAX_PROBLEMS = 1000  # problem lines kept; the rest are counted in one last line
+
+_HEAD_BYTES = 65536
+_DELIMITERS = (",", ";", "\t", "|")
+_DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d-%B-%Y", "%d-%b-%Y", "%Y/%m/%d")
+_INTER_BY_LABEL = {fold(label): code for code, label in INTER_LABELS.items()} | {
+    "external forces": 8,
+    "other forces": 8,
+    "external/other forces": 8,
+}
+
+# ---------------------------------------------------------------- countries
+
+
+@dataclass(frozen=True, slots=True)
+class AcledCountry:
+    """A country as ACLED writes it: ISO codes, ACLED's name and region."""
+
+    iso2: str
+    name: str
+    region: str
+    numeric: int | None
+    aliases: tuple[str, ...] = ()
+
+
+class AcledCountries:
+    """Countries by ISO2 code, numeric ISO code or name; ISO 3166 (pycountry) fills the
+    countries the table lacks, with an empty region."""
+
+    def __init__(self, countries: Iterable[AcledCountry]) -> None:
+        self._by_iso2: dict[str, AcledCountry] = {}
+        self._by_numeric: dict[int, AcledCountry] = {}
+        self._by_name: dict[str, AcledCountry] = {}
+        for c in countries:
+            self._by_iso2[c.iso2] = c
+            if c.numeric is not None:
+                self._by_numeric[c.numeric] = c
+            for name in (c.name, *c.aliases):
+                self._by_name.setdefault(fold(name), c)
+
+    def __iter__(self) -> Iterator[AcledCountry]:
+        return iter(self._by_iso2.values())
+
+    def get(self, iso2: str | None) -> AcledCountry | None:
+        """The country with this ISO2 code (or, failing that, this name)."""
+        if not iso2:
+            return None
+        code = iso2.strip().upper()
+        if len(code) != 2:
+            return self.find(iso2)
+        return self._by_iso2.get(code) or _iso_country(alpha_2=code)
+
+    def by_numeric(self, numeric: int) -> AcledCountry | None:
+        return self._by_numeric.get(numeric) or _iso_country(numeric=f"{numeric:03d}")
+
+    def find(self, name: str) -> AcledCountry | None:
+        """The country with this name (ACLED's, an alias, or ISO 3166's), or ISO2 code."""
+        key = fold(name.strip())
+        if not key:
+            return None
+        if (hit := self._by_name.get(key)) is not None:
+            return hit
+        if len(key) == 2 and key.isalpha():
+            return self.get(key)
+        return _iso_country(name=name.strip())
+
+
+def _iso_country(*, alpha_2: str = "", numeric: str = "", name: str = "") -> AcledCountry | None:
+    """A country from ISO 3166 (pycountry), with an empty region."""
+    import pycountry
+
+    found: Any
+    try:
+        if name:
+            found = pycountry.countries.lookup(name)
+        elif alpha_2:
+            found = pycountry.countries.get(alpha_2=alpha_2)
+        else:
+            found = pycountry.countries.get(numeric=numeric)
+    except (KeyError, LookupError):
+        found = None
+    if found is None:
+        return None
+    label = str(getattr(found, "common_name", None) or found.name)
+    return AcledCountry(found.alpha_2, label, "", int(found.numeric))
+
+
+def load_countries(path: Path | None = None) -> AcledCountries:
+    """ACLED's country names and regions (``knowledge/regions.toml`` unless ``path``)."""
+    if path is None:
+        return _bundled_countries()
+    return _read_countries(path)
+
+
+@functools.cache
+def _bundled_countries() -> AcledCountries:
+    return _read_countries(REGIONS_FILE)
+
+
+def _read_countries(path: Path) -> AcledCountries:
+    import pycountry
+
+    table = read_toml(path, what="country table").get("country", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [country] must be a table; see knowledge/regions.toml")
+    countries = []
+    for code, raw in table.items():
+        iso = pycountry.countries.get(alpha_2=code) if re.fullmatch(r"[A-Z]{2}", code) else None
+        if iso is None:
+            raise ConfigError(f"{path}: {code!r} is not an ISO 3166 alpha-2 code; fix the key")
+        if (
+            not isinstance(raw, dict)
+            or not isinstance(raw.get("name"), str)
+            or not isinstance(raw.get("region"), str)
+            or not all(isinstance(a, str) for a in raw.get("aliases", []))
+        ):
+            raise ConfigError(
+                f"{path}: {code}: give {{ name = ..., region = ..., aliases = [...] }} as text"
+            )
+        countries.append(
+            AcledCountry(
+                code, raw["name"], raw["region"], int(iso.numeric), tuple(raw.get("aliases", []))
+            )
+        )
+    return AcledCountries(countries)
+
+
+# ---------------------------------------------------------------- actors
+
+
+class AcledActors:
+    """Tocsin actor ids <-> ACLED actor names."""
+
+    def __init__(self, knowledge: ActorKnowledge, countries: AcledCountries) -> None:
+        self._id_by_name: dict[str, str] = {}
+        self._name_by_id: dict[str, str] = {}
+        for actor in knowledge.actors.values():
+            self._id_by_name.setdefault(actor.acled, actor.id)
+            self._name_by_id[actor.id] = actor.acled
+        for country in knowledge.countries.values():
+            for _role, ref in country.roles:  # the country's own forces win a shared name
+                self._id_by_name[knowledge.actors[ref].acled] = ref
+        names = {c.iso2: (c.name_en, c.period) for c in knowledge.countries.values()}
+        for c in countries:
+            names.setdefault(c.iso2, (c.name, None))
+        self._templates: list[re.Pattern[str]] = []
+        for kind in knowledge.generics.values():
+            self._templates.append(_template(kind.acled))
+            for iso2, (country_name, period) in names.items():
+                known = knowledge.countries.get(iso2)
+                if kind.role and known is not None and known.role(kind.role):
+                    continue  # the named actor stands for it
+                suffix = f" ({period})" if period else ""
+                name = kind.acled.format(country=country_name, period=suffix)
+                self._name_by_id.setdefault(slug(name), name)
+
+    @classmethod
+    def default(cls) -> AcledActors:
+        """From the bundled actors and country table."""
+        return _bundled_actors()
+
+    def name(self, actor_id: str) -> str:
+        """The ACLED name of an actor id; the id itself when it is not known."""
+        return self._name_by_id.get(actor_id, actor_id)
+
+    def actor_id(self, name: str) -> str | None:
+        """The actor id of an ACLED name, or None."""
+        if (found := self._id_by_name.get(name)) is not None:
+            return found
+        if any(t.fullmatch(name) for t in self._templates):
+            return slug(name)
+        return None
+
+
+@functools.cache
+def _bundled_actors() -> AcledActors:
+    return AcledActors(load_actors(), load_countries())
+
+
+def _template(acled: str) -> re.Pattern[str]:
+    """A regular expression for a generic actor name template: "Civilians ({country})"."""
+    parts = re.split(r"(\{country\}|\{period\})", acled)
+    pattern = "".join(
+        r".+?" if p == "{country}" else r"(?: \(\d{4}-(?:\d{4})?\))?" if p == "{period}" else
+        re.escape(p)
+        for p in parts
+    )  # fmt: skip
+    return re.compile(pattern)
+
+
+# ---------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True, slots=True)
+class AcledImport:
+    """The events read from an export and one line for each row that was left out."""
+
+    events: list[Event]
+    problems: list[str]
+
+
+class _RowError(Exception):
+    pass
+
+
+def read_acled_csv(path: Path | str, *, actors: AcledActors | None = None) -> AcledImport:
+    """Events (layer "acled", status "confirmed") from an ACLED CSV export.
+
+    Columns may come in any order, with extra columns, a BOM, and "," ";" tab or "|"
+    between cells; only event_id_cnty, event_date and event_type must be there. A bad
+    row becomes one line in ``problems`` ("FILE:LINE: what is wrong; what to do") and
+    the others go on. A file that is not an ACLED export raises :class:`InputError`.
+    Rows are read one at a time.
+    """
+    path = Path(path)
+    actors = actors or AcledActors.default()
+    countries = load_countries()
+    encoding, delimiter = _probe(path)
+    events: list[Event] = []
+    problems: list[str] = []
+    extra = 0
+    seen: dict[str, int] = {}
+    try:
+        with path.open(encoding=encoding, errors="replace", newline="") as handle:
+            reader = csv.reader(handle, delimiter=delimiter)
+            header = _header(reader, path)
+            index = {name: i for i, name in reversed(list(enumerate(header)))}
+            while True:
+                line = reader.line_num + 1
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:
+                    problems.append(
+                        f"{path}:{line}: the CSV cannot be read from here on ({_one_line(exc)}); "
+                        "fix the quoting of this row and import again"
+                    )
+                    break
+                if not row or not any(cell.strip() for cell in row):
+                    continue
+                try:
+                    if len(row) != len(header):
+                        raise _RowError(
+                            f"has {len(row)} cells where the header has {len(header)}; "
+                            "check the quoting of this row"
+                        )
+                    cells = {name: row[i].strip() for name, i in index.items()}
+                    event = _event(cells, actors, countries)
+                    if (first := seen.get(event.id)) is not None:
+                        raise _RowError(
+                            f"event_id_cnty {_show(event.id)} appears again (first on line "
+                            f"{first}); keep one row per event"
+                        )
+                    seen[event.id] = line
+                    events.append(event)
+                except _RowError as exc:
+                    if len(problems) < MAX_PROBLEMS:
+                        problems.append(f"{path}:{line}: {exc}")
+                    else:
+                        extra += 1
+    except OSError as exc:
+        raise InputError(str(path), f"cannot be read ({_one_line(exc)})", "check the file") from exc
+    if extra:
+        problems.append(
+            f"{path}: {extra} more rows with problems are not listed; fix the rows above "
+            "and import again"
+        )
+    return AcledImport(events, problems)
+
+
+def _probe(path: Path) -> tuple[str, str]:
+    """The encoding and the delimiter of an export, from its first bytes; InputError when
+    the file is not an ACLED CSV."""
+    where = str(path)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_HEAD_BYTES)
+    except OSError as exc:
+        raise InputError(where, f"cannot be read ({_one_line(exc)})", "check the path") from exc
+    advice = "export events from ACLED as CSV and import that file"
+    if not head.strip():
+        raise InputError(where, "is empty", advice)
+    if b"\x00" in head:
+        raise InputError(where, "is a binary file, not a CSV", advice)
+    try:
+        text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError:
+        text, encoding = head.decode("latin-1"), "latin-1"
+    first = text.lstrip("\r\n").split("\n", 1)[0].rstrip("\r")
+    for delimiter in _DELIMITERS:
+        try:
+            columns = {_column(c) for c in next(csv.reader([first], delimiter=delimiter))}
+        except (csv.Error, StopIteration):
+            continue
+        if all(name in columns for name in REQUIRED_COLUMNS):
+            return encoding, delimiter
+    raise InputError(
+        where,
+        "is not an ACLED export: its first line has no event_id_cnty, event_date and "
+        "event_type columns",
+        "export from ACLED with the column names kept",
+    )
+
+
+def _header(reader: Iterator[list[str]], path: Path) -> list[str]:
+    """The first row that is not blank, as lower-case column names."""
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                return [_column(c) for c in row]
+    except csv.Error as exc:
+        raise InputError(
+            str(path), f"its header cannot be read ({_one_line(exc)})", "fix the first line"
+        ) from exc
+    raise InputError(str(path), "has no header", "export from ACLED with the column names kept")
+
+
+def _column(name: str) -> str:
+    return name.strip().lstrip("\ufeff").strip().strip('"').lower()
+
+
+def _event(cells: dict[str, str], actors: AcledActors, countries: AcledCountries) -> Event:
+    get = cells.get
+    event_id = get("event_id_cnty", "")
+    if not event_id:
+        raise _RowError("no event_id_cnty; give every row its ACLED event id")
+    event_type = get("event_type", "")
+    if not event_type:
+        raise _RowError("no event_type; give one of the six ACLED event types")
+    if event_type not in EVENT_TYPES:
+        raise _RowError(
+            f"event_type {_show(event_type)} is not an ACLED event type; use one of "
+            + ", ".join(EVENT_TYPES)
+        )
+    sub_event_type = get("sub_event_type", "")
+    if sub_event_type and sub_event_type not in EVENT_TYPES[event_type]:
+        raise _RowError(
+            f"sub_event_type {_show(sub_event_type)} is not a sub-type of {event_type}; use "
+            + ", ".join(EVENT_TYPES[event_type])
+        )
+    lat, lon = _coordinates(get("latitude", ""), get("longitude", ""))
+    actor1_name = get("actor1") or None
+    actor2_name = get("actor2") or None
+    sources = [s.strip() for s in get("source", "").split(";") if s.strip()]
+    fatalities = _number(get("fatalities", ""), "fatalities", 0, 1_000_000)
+    return Event(
+        id=event_id,
+        event_type=event_type,
+        sub_event_type=sub_event_type,
+        event_date=_date(get("event_date", "")),
+        time_precision=_number(get("time_precision", ""), "time_precision", 1, 3),
+        actor1=actors.actor_id(actor1_name) if actor1_name else None,
+        actor1_name=actor1_name,
+        inter1=_inter(get("inter1", ""), "inter1"),
+        actor2=actors.actor_id(actor2_name) if actor2_name else None,
+        actor2_name=actor2_name,
+        inter2=_inter(get("inter2", ""), "inter2"),
+        assoc_actor_1=_assoc(get("assoc_actor_1", ""), actors),
+        assoc_actor_2=_assoc(get("assoc_actor_2", ""), actors),
+        location=get("location") or None,
+        lat=lat,
+        lon=lon,
+        country=_country(get("iso", ""), get("country", ""), countries),
+        admin1=get("admin1") or None,
+        admin2=get("admin2") or None,
+        geo_precision=_number(get("geo_precision", ""), "geo_precision", 1, 3),
+        fatalities=fatalities,
+        fatalities_low=fatalities,
+        fatalities_high=fatalities,
+        tags=tuple(t.strip() for t in get("tags", "").split(";") if t.strip()),
+        status="confirmed",
+        independent=max(1, len({fold(s) for s in sources})),
+        notes=get("notes", ""),
+        layer="acled",
+        source=get("source", ""),
+    )
+
+
+def _date(text: str) -> date:
+    if not text:
+        raise _RowError("no event_date; give the date of the event as YYYY-MM-DD")
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise _RowError(f"event_date {_show(text)} is not a date; write it as YYYY-MM-DD")
+
+
+def _number(text: str, column: str, low: int, high: int) -> int | None:
+    if not text:
+        return None
+    try:
+        value = float(text) if re.fullmatch(r"[0-9]+(?:\.0+)?", text) else None
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        raise _RowError(f"{column} {_show(text)} is not a whole number from {low} to {high}")
+    return int(value)
+
+
+def _inter(text: str, column: str) -> int | None:
+    if not text:
+        return None
+    if re.fullmatch(r"[0-9]", text):
+        code = int(text)
+    elif (found := _INTER_BY_LABEL.get(fold(text))) is not None:
+        code = found
+    else:
+        code = -1
+    if not 0 <= code <= 8:
+        raise _RowError(
+            f"{column} {_show(text)} is not an ACLED actor category; write 1 to 8 or its label"
+        )
+    return code or None  # ACLED writes 0 where there is no such actor
+
+
+def _coordinates(lat_text: str, lon_text: str) -> tuple[float | None, float | None]:
+    if not lat_text and not lon_text:
+        return None, None
+    lat = _float(lat_text, "latitude")
+    lon = _float(lon_text, "longitude")
+    if not -90 <= lat <= 90:
+        raise _RowError(f"latitude {_show(lat_text)} is out of range; give -90 to 90")
+    if not -180 <= lon <= 180:
+        raise _RowError(f"longitude {_show(lon_text)} is out of range; give -180 to 180")
+    return lat, lon
+
+
+def _float(text: str, column: str) -> float:
+    if not text:
+        raise _RowError(f"{column} is missing; give both latitude and longitude or neither")
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")  # a decimal comma
+    try:
+        value = float(text) if re.fullmatch(r"[-+]?[0-9]+(?:\.[0-9]*)?", text) else math.nan
+    except ValueError:
+        value = math.nan
+    if math.isnan(value):
+        raise _RowError(f"{column} {_show(text)} is not a number; write decimal degrees")
+    return value
+
+
+def _country(iso: str, name: str, countries: AcledCountries) -> str | None:
+    if re.fullmatch(r"[0-9]{1,3}", iso) and (found := countries.by_numeric(int(iso))):
+        return found.iso2
+    if not name:
+        return None
+    if (found := countries.find(name)) is not None:
+        return found.iso2
+    raise _RowError(
+        f"country {_show(name)} is not a known country; use ACLED's country name or "
+        "fill the iso column"
+    )
+
+
+def _assoc(text: str, actors: AcledActors) -> tuple[str, ...]:
+    names = [n.strip() for n in text.split(";") if n.strip()]
+    return tuple(actors.actor_id(n) or n for n in names)
+
+
+def _show(value: str) -> str:
+    """A cell quoted on one line, cut when long."""
+    return repr(value if len(value) <= 60 else value[:57] + "...")
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:200]

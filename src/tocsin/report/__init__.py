@@ -1,0 +1,1 @@
+"""Reports: exports of events (briefs and digests to come)."""

@@ -1,0 +1,392 @@
+"""Events: stored event reports with their provenance, the merged events of a layer
+(replaced whole), and the filtered reads behind ``events list``, ``show`` and ``export``."""
+
+from __future__ import annotations
+
+import gettext
+import json
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, and_, delete, func, insert, or_, select
+
+from tocsin.errors import InputError
+from tocsin.models import (
+    Event,
+    EventFilter,
+    EventReport,
+    Kind,
+    SourcedReport,
+    annotation_from_plain,
+)
+from tocsin.store.tables import annotation_rows, comments, documents, event_reports, events, sources
+
+_CHUNK = 500  # ids per IN (...) list: well under every backend's parameter limit
+
+
+def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    for i in range(0, len(items), _CHUNK):
+        yield items[i : i + _CHUNK]
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# ---------------------------------------------------------------- countries
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    """Folded English and French country names (and alpha-3 codes) -> ISO alpha-2."""
+    import pycountry
+
+    french = gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=["fr"], fallback=True
+    )
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        code = str(country.alpha_2)
+        for attr in ("name", "common_name", "official_name"):
+            name = getattr(country, attr, None)
+            if name:
+                names.setdefault(_fold(str(name)), code)
+                names.setdefault(_fold(french.gettext(str(name))), code)
+        names.setdefault(_fold(str(country.alpha_3)), code)
+    return names
+
+
+def country_code(text: str) -> str:
+    """ISO 3166-1 alpha-2 code of a code or an English or French country name."""
+    value = text.strip()
+    if len(value) == 2 and value.isalpha():
+        return value.upper()
+    code = _country_names().get(_fold(value))
+    if code is None:
+        raise InputError(
+            f"--country {text}",
+            "not a country code or name known to ISO 3166",
+            "give an ISO code (ML) or a name in English or French (Mali, Tchad)",
+        )
+    return code
+
+
+# ---------------------------------------------------------------- reports
+
+
+def _report_ids(rows: Sequence[tuple[str, str, int, int]]) -> list[str]:
+    """Stable ids "<document>:<part>:<start>" for (document, part, start, trigger start);
+    reports sharing a clause add their trigger's start, then a counter."""
+    bases = [f"{doc}:{part}:{start}" for doc, part, start, _ in rows]
+    shared = Counter(bases)
+    ids = [b if shared[b] == 1 else f"{b}:{row[3]}" for b, row in zip(bases, rows, strict=True)]
+    seen: Counter[str] = Counter()
+    unique = []
+    for report_id in ids:
+        seen[report_id] += 1
+        unique.append(report_id if seen[report_id] == 1 else f"{report_id}#{seen[report_id]}")
+    return unique
+
+
+def _report_query(document_ids: Sequence[str] | None) -> Any:
+    ann = annotation_rows
+    length = ann.c.end - ann.c.start
+    query = (
+        select(
+            ann.c.document_id,
+            ann.c.part,
+            ann.c.data,
+            documents.c.source_id,
+            documents.c.published,
+            documents.c.duplicate_of,
+            sources.c.kind,
+            sources.c.reliability,
+            comments.c.posted,
+            func.substr(documents.c.text, ann.c.start + 1, length).label("body_quote"),
+            func.substr(comments.c.text, ann.c.start + 1, length).label("comment_quote"),
+        )
+        .join(documents, documents.c.id == ann.c.document_id)
+        .join(sources, sources.c.id == documents.c.source_id)
+        .outerjoin(
+            comments,
+            and_(comments.c.id == ann.c.part, comments.c.document_id == ann.c.document_id),
+        )
+        .where(ann.c.kind == "event")
+        .order_by(ann.c.document_id, ann.c.id)
+    )
+    if document_ids is not None:
+        query = query.where(ann.c.document_id.in_(document_ids))
+    return query
+
+
+def sourced_reports(
+    conn: Connection, *, document_ids: Iterable[str] | None = None
+) -> list[SourcedReport]:
+    """Every stored event report (or those of ``document_ids``) with its source, its
+    reliability, the document it copies, its date and its quote. A report in a reader
+    comment counts as the outlet's (it never corroborates the article on its own), of
+    kind comment and reliability F; its date is the comment's when known."""
+    if document_ids is None:
+        rows = list(conn.execute(_report_query(None)))
+    else:
+        wanted = sorted(set(document_ids))
+        rows = [r for chunk in _chunks(wanted) for r in conn.execute(_report_query(chunk))]
+    reports: list[EventReport] = []
+    for r in rows:
+        report = annotation_from_plain(r.document_id, json.loads(r.data))
+        if not isinstance(report, EventReport):
+            raise TypeError(f"{r.document_id}: an event annotation holds {type(report).__name__}")
+        reports.append(report)
+    keys = [
+        (r.document_id, r.part, report.span.start, report.trigger.start)
+        for r, report in zip(rows, reports, strict=True)
+    ]
+    found = []
+    for report_id, r, report in zip(_report_ids(keys), rows, reports, strict=True):
+        in_body = r.part == "body"
+        found.append(
+            SourcedReport(
+                id=report_id,
+                report=report,
+                source_id=r.source_id,
+                kind=Kind(r.kind) if in_body else Kind.COMMENT,
+                reliability=r.reliability if in_body else "F",
+                copy_of=r.duplicate_of,
+                published=_utc(r.published if in_body else (r.posted or r.published)),
+                quote=(r.body_quote if in_body else r.comment_quote) or "",
+            )
+        )
+    return found
+
+
+# ---------------------------------------------------------------- events
+
+
+def _event_row(event: Event, layer: str) -> dict[str, object]:
+    return {
+        "layer": layer,
+        "id": event.id,
+        "event_type": event.event_type,
+        "sub_event_type": event.sub_event_type,
+        "event_date": event.event_date,
+        "time_precision": event.time_precision,
+        "actor1": event.actor1,
+        "actor1_name": event.actor1_name,
+        "inter1": event.inter1,
+        "actor2": event.actor2,
+        "actor2_name": event.actor2_name,
+        "inter2": event.inter2,
+        "assoc_actor_1": json.dumps(list(event.assoc_actor_1), ensure_ascii=False),
+        "assoc_actor_2": json.dumps(list(event.assoc_actor_2), ensure_ascii=False),
+        "location": event.location,
+        "geonameid": event.geonameid,
+        "lat": event.lat,
+        "lon": event.lon,
+        "country": event.country,
+        "admin1": event.admin1,
+        "admin2": event.admin2,
+        "geo_precision": event.geo_precision,
+        "fatalities": event.fatalities,
+        "fatalities_low": event.fatalities_low,
+        "fatalities_high": event.fatalities_high,
+        "tags": json.dumps(list(event.tags), ensure_ascii=False),
+        "status": event.status,
+        "independent": event.independent,
+        "notes": event.notes,
+        "source": event.source,
+    }
+
+
+def _event(row: Any, reports: tuple[SourcedReport, ...]) -> Event:
+    r = row._mapping
+    return Event(
+        id=r["id"],
+        event_type=r["event_type"],
+        sub_event_type=r["sub_event_type"],
+        event_date=r["event_date"],
+        time_precision=r["time_precision"],
+        actor1=r["actor1"],
+        actor1_name=r["actor1_name"],
+        inter1=r["inter1"],
+        actor2=r["actor2"],
+        actor2_name=r["actor2_name"],
+        inter2=r["inter2"],
+        assoc_actor_1=tuple(json.loads(r["assoc_actor_1"])),
+        assoc_actor_2=tuple(json.loads(r["assoc_actor_2"])),
+        location=r["location"],
+        geonameid=r["geonameid"],
+        lat=r["lat"],
+        lon=r["lon"],
+        country=r["country"],
+        admin1=r["admin1"],
+        admin2=r["admin2"],
+        geo_precision=r["geo_precision"],
+        fatalities=r["fatalities"],
+        fatalities_low=r["fatalities_low"],
+        fatalities_high=r["fatalities_high"],
+        tags=tuple(json.loads(r["tags"])),
+        status=r["status"],
+        independent=r["independent"],
+        reports=reports,
+        notes=r["notes"],
+        layer=r["layer"],
+        source=r["source"],
+    )
+
+
+def save_events(conn: Connection, items: Iterable[Event], *, layer: str) -> int:
+    """Replace the events of ``layer`` and their report links; the caller's transaction
+    makes it all or nothing. Returns how many events were written."""
+    rows: list[dict[str, object]] = []
+    links: list[dict[str, object]] = []
+    ids: set[str] = set()
+    for event in items:
+        if event.layer != layer:
+            raise ValueError(f"event {event.id} is in layer {event.layer!r}, not {layer!r}")
+        if event.id in ids:
+            raise ValueError(f"event {event.id} given twice")
+        ids.add(event.id)
+        rows.append(_event_row(event, layer))
+        for position, sourced in enumerate(event.reports):
+            span = sourced.report.span
+            links.append(
+                {
+                    "report_id": sourced.id,
+                    "layer": layer,
+                    "event_id": event.id,
+                    "position": position,
+                    "document_id": span.document_id,
+                    "part": span.part,
+                    "start": span.start,
+                    "end": span.end,
+                }
+            )
+    twice = [k for k, n in Counter(str(link["report_id"]) for link in links).items() if n > 1]
+    if twice:
+        raise ValueError(f"report {twice[0]} belongs to more than one event")
+    conn.execute(delete(event_reports).where(event_reports.c.layer == layer))
+    conn.execute(delete(events).where(events.c.layer == layer))
+    if rows:
+        conn.execute(insert(events), rows)
+    if links:
+        conn.execute(insert(event_reports), links)
+    return len(rows)
+
+
+def event_assignments(conn: Connection, *, layer: str) -> dict[str, str]:
+    """Report id -> event id, for the reports linked to events of ``layer``."""
+    query = select(event_reports.c.report_id, event_reports.c.event_id).where(
+        event_reports.c.layer == layer
+    )
+    return {report_id: event_id for report_id, event_id in conn.execute(query)}
+
+
+def event_statuses(conn: Connection, *, layer: str) -> dict[str, str]:
+    """Event id -> status, for every event of ``layer``."""
+    query = select(events.c.id, events.c.status).where(events.c.layer == layer)
+    return {event_id: status for event_id, status in conn.execute(query)}
+
+
+def count_events(conn: Connection, *, layer: str) -> int:
+    query = select(func.count()).select_from(events).where(events.c.layer == layer)
+    return int(conn.execute(query).scalar_one())
+
+
+def _links(conn: Connection, layer: str, event_ids: Sequence[str]) -> list[Any]:
+    """The report links of these events: event id, position, report id, document id."""
+    found: list[Any] = []
+    for chunk in _chunks(event_ids):
+        query = select(
+            event_reports.c.event_id,
+            event_reports.c.position,
+            event_reports.c.report_id,
+            event_reports.c.document_id,
+        ).where(event_reports.c.layer == layer, event_reports.c.event_id.in_(chunk))
+        found.extend(conn.execute(query))
+    return found
+
+
+def _with_reports(conn: Connection, rows: Sequence[Any]) -> list[Event]:
+    """Events of ``rows`` with their reports, read for these events only. A link whose
+    report is gone (re-extracted since the last merge) is left out until the next merge."""
+    by_layer: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        by_layer[row.layer].append(row.id)
+    linked: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    documents_needed: set[str] = set()
+    for layer, ids in by_layer.items():
+        for link in _links(conn, layer, ids):
+            linked[(layer, link.event_id)].append((link.position, link.report_id))
+            documents_needed.add(link.document_id)
+    found = {s.id: s for s in sourced_reports(conn, document_ids=documents_needed)}
+    result = []
+    for row in rows:
+        ordered = sorted(linked.get((row.layer, row.id), []))
+        result.append(_event(row, tuple(found[rid] for _, rid in ordered if rid in found)))
+    return result
+
+
+def _conditions(flt: EventFilter) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = [events.c.layer == flt.layer]
+    if flt.country:
+        where.append(events.c.country == country_code(flt.country))
+    if flt.admin1:
+        where.append(func.lower(events.c.admin1) == flt.admin1.strip().lower())
+    if flt.since:
+        where.append(events.c.event_date >= flt.since)
+    if flt.until:
+        where.append(events.c.event_date <= flt.until)
+    if flt.event_type:
+        kind = flt.event_type.strip().lower()
+        where.append(
+            or_(
+                func.lower(events.c.event_type) == kind, func.lower(events.c.sub_event_type) == kind
+            )
+        )
+    if flt.actor:
+        actor = flt.actor.strip()
+        needle = actor.lower()
+        where.append(
+            or_(
+                events.c.actor1 == actor,
+                events.c.actor2 == actor,
+                func.lower(events.c.actor1_name).contains(needle, autoescape=True),
+                func.lower(events.c.actor2_name).contains(needle, autoescape=True),
+                func.lower(events.c.assoc_actor_1).contains(needle, autoescape=True),
+                func.lower(events.c.assoc_actor_2).contains(needle, autoescape=True),
+            )
+        )
+    if flt.status:
+        where.append(events.c.status == flt.status)
+    return where
+
+
+def list_events(conn: Connection, flt: EventFilter) -> list[Event]:
+    """Events of ``flt.layer`` that match every field of ``flt``, newest first (undated
+    last), with their reports."""
+    query = (
+        select(events)
+        .where(*_conditions(flt))
+        .order_by(events.c.event_date.desc().nulls_last(), events.c.id)
+    )
+    if flt.limit is not None:
+        query = query.limit(flt.limit)
+    return _with_reports(conn, list(conn.execute(query)))
+
+
+def get_event(conn: Connection, event_id: str) -> Event | None:
+    """The event with this id in any layer (Tocsin's own first)."""
+    rows = list(conn.execute(select(events).where(events.c.id == event_id)))
+    rows.sort(key=lambda row: (row.layer != "tocsin", row.layer))
+    return _with_reports(conn, rows[:1])[0] if rows else None
