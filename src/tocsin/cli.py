@@ -186,6 +186,13 @@ def _run_extract(
     if not as_json and not quiet:
         done = ", ".join(f"{n} {k}" for k, n in counts.most_common()) or "nothing to extract"
         err.print(done, markup=False)
+    merged = pipeline.events_update
+    if merged is not None and not as_json:
+        err.print(
+            f"events: {merged.after} after merging {merged.reports} reports "
+            f"({merged.new} new, {merged.changed_status} changed status)",
+            markup=False,
+        )
     return counts
 
 
@@ -491,6 +498,7 @@ def demo(
         corpus_path,
         demo_annotations,
         demo_assessment,
+        demo_events,
         demo_summary,
     )
 
@@ -509,12 +517,13 @@ def demo(
         pipeline, [str(p) for p in corpus_files()], hints=Hints(), as_json=False
     )
     out.print(f"\n{_summary(counts)}\n", markup=False)
-    out.print("Extracting actors, places, times and attributions…", markup=False)
+    out.print("Extracting actors, places, times, attributions, judgments and events…", markup=False)
     extracted = list(pipeline.extract_stale())
     pipeline.close()
     demo_summary(store, out)
     demo_annotations([r.annotations for r in extracted if r.annotations], out)
     demo_assessment(store, out)
+    demo_events(store, out)
     if counts["failed"]:
         raise typer.Exit(1)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +32,7 @@ from tocsin.store import Store
 from tocsin.store.queries import FeedState
 
 if TYPE_CHECKING:
+    from tocsin.event_update import EventUpdate
     from tocsin.extract.annotate import Extractor
 
 Status = Literal["new", "near-copy", "duplicate", "updated", "failed"]
@@ -109,6 +110,7 @@ class Pipeline:
         self._hashes: dict[str, str] = {}  # content hash -> document id
         self._now = now
         self._extractor = extractor
+        self.events_update: EventUpdate | None = None  # the last merge of event reports
 
     # -- fetching ------------------------------------------------------------
     @property
@@ -168,6 +170,7 @@ class Pipeline:
         A document that fails is reported and the others go on."""
         version = self.extractor.version
         todo: list[Document] = []
+        extracted = 0
         for doc_id in doc_ids:
             if not force and self.store.extractor_version_of(doc_id) == version:
                 yield ExtractResult(doc_id, "current")
@@ -178,16 +181,26 @@ class Pipeline:
                 continue
             todo.append(doc)
             if len(todo) >= 32:
-                yield from self._extract_batch(todo)
+                extracted += yield from self._extract_batch(todo)
                 todo = []
         if todo:
-            yield from self._extract_batch(todo)
+            extracted += yield from self._extract_batch(todo)
+        if extracted:
+            self.update_events()
+
+    def update_events(self) -> EventUpdate:
+        """Merge every stored event report into events again (ids kept) and save them;
+        run after each extraction batch. The result stays in ``events_update``."""
+        from tocsin.event_update import update_events
+
+        self.events_update = update_events(self.store)
+        return self.events_update
 
     def extract_stale(self) -> Iterator[ExtractResult]:
         """Extract every stored document not yet extracted by this extractor version."""
         yield from self.extract(self.store.stale_documents(self.extractor.version), force=True)
 
-    def _extract_batch(self, docs: list[Document]) -> Iterator[ExtractResult]:
+    def _extract_batch(self, docs: list[Document]) -> Generator[ExtractResult, None, int]:
         try:
             found = list(self.extractor.extract_many(docs))
         except TocsinError:
@@ -203,6 +216,7 @@ class Pipeline:
         for ann in found:
             self.store.save_extraction(ann, forecasts_from(by_id[ann.document_id], ann))
             yield ExtractResult(ann.document_id, "extracted", ann)
+        return len(found)
 
     def poll_feed(self, url: str, *, hints: Hints = Hints()) -> Iterator[ItemResult]:
         """One poll of a feed URL with a conditional GET; new items only."""

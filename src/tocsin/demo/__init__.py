@@ -108,3 +108,40 @@ def demo_assessment(store: Store, console: Console) -> None:
     console.print(
         "Next: tocsin --db <db> forecasts list · claims · sources · quality <id>", markup=False
     )
+
+
+def demo_events(store: Store, console: Console) -> None:
+    """The events merged from the corpus: counts by type and status, the best
+    corroborated ones, and where to look next."""
+    from tocsin.models import EventFilter
+
+    events = store.list_events(EventFilter())
+    if not events:
+        console.print("\nEvents: none reported in the corpus.", markup=False)
+        return
+    types = Counter(e.event_type for e in events)
+    statuses = Counter(e.status for e in events)
+    reports = sum(len(e.reports) for e in events)
+    console.print(
+        f"\nEvents: {len(events)} merged from {reports} reports ("
+        + ", ".join(f"{n} {k}" for k, n in statuses.most_common())
+        + "); "
+        + ", ".join(f"{k} ×{n}" for k, n in types.most_common()),
+        markup=False,
+    )
+    ranked = sorted(events, key=lambda e: (-e.independent, -len(e.reports), e.id))
+    for e in ranked[:5]:
+        sides = " vs ".join(n for n in (e.actor1_name, e.actor2_name) if n) or "no actor named"
+        dead = "" if e.fatalities is None else f", {e.fatalities} killed"
+        if e.fatalities_high is not None and e.fatalities_high != e.fatalities:
+            dead += f" ({e.fatalities_low}–{e.fatalities_high} reported)"
+        console.print(
+            f"  {e.event_date or '?'} {e.sub_event_type}: {sides}, {e.location or '?'}{dead}"
+            f" · {e.status}, {e.independent} independent of {len(e.reports)} reports · {e.id}",
+            markup=False,
+        )
+    console.print(
+        "Next: tocsin --db <db> events list · events show <id> · "
+        "export --format acled-csv|geojson|jsonl",
+        markup=False,
+    )

@@ -255,6 +255,7 @@ class Extractor:
                 judgments=part_judgments,
                 generic=_generic_of(matcher, doc.id, part.name, focus),
                 focus=country,
+                country=focus,
             )
             events.extend(
                 extract_events(

@@ -84,6 +84,7 @@ class PartContext:
     judgments: Sequence[Judgment]
     generic: GenericActor
     focus: PlaceRef | None = None  # the document's country, as a place
+    country: str | None = None  # the document's country (ISO2) when no place says it
 
 
 @dataclass(slots=True)
@@ -123,7 +124,7 @@ def extract_events(
         )
         if (
             last is not None
-            and all(t.cls.joins or t.noun for t in kept)
+            and (all(t.cls.joins or t.noun for t in kept) or _same_kind(out[last[1]], main.cls))
             and _continues(last[0], clause, context)
         ):
             index = last[1]
@@ -399,7 +400,7 @@ def _report(
         geonameid=place.geonameid if place else None,
         lat=place.lat if place else None,
         lon=place.lon if place else None,
-        country=place.country if place else None,
+        country=place.country if place else context.country,
         admin1=place.admin1 if place else None,
         geo_precision=(place.precision or 3) if place else None,
         event_date=when,
@@ -568,6 +569,14 @@ def _date(
 
 
 # ----------------------------------------------------------------------- joining
+
+
+def _same_kind(previous: EventReport, cls: TriggerClass) -> bool:
+    """A follow-up told with another verb of the same kind of violence ("the army said it
+    repelled the attack") is the same event."""
+    violent = {"Battles", "Violence against civilians", "Explosions/Remote violence"}
+    kinds = {cls.event_type, *(pair[0] for pair in (cls.civilian, cls.armed) if pair)}
+    return previous.event_type in violent and bool(kinds & violent)
 
 
 def _continues(previous: _Clause, clause: _Clause, context: PartContext) -> bool:
