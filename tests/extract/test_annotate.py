@@ -183,3 +183,8 @@ def test_cli_extract_json_and_highlight(tmp_path: Path, index_path: Path) -> Non
     assert "jnim" in shown.stdout and "legend" in shown.stdout and not shown.stderr.strip()
     again = run("extract", a["doc_id"])
     assert again.returncode == 0 and "current" in again.stdout
+    # extraction merged the reports into the event layer
+    listed = run("events", "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    events = [json.loads(x) for x in listed.stdout.splitlines()]
+    assert {(e["sub_event_type"], e["actor1"]) for e in events} >= {("Attack", "jnim")}
