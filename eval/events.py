@@ -217,7 +217,11 @@ def event_figures(
     items: Sequence[GoldEventItem], tallies: Sequence[EventTally]
 ) -> dict[str, float]:
     figures: dict[str, float] = {}
-    groups: dict[str, EventTally] = {"": EventTally(Counts())}
+    groups: dict[str, EventTally] = {
+        "": EventTally(Counts()),
+        "notes.": EventTally(Counts()),
+        "news.": EventTally(Counts()),
+    }
     for item, tally in zip(items, tallies, strict=True):
         groups[""].add(tally)
         groups.setdefault(f"{item.set}.", EventTally(Counts())).add(tally)
@@ -240,9 +244,16 @@ def event_figures(
             name + "date_accuracy": _share(t.date_ok, t.dated),
             name + "within_25km": _share(t.near, t.placed),
         }
-        if t.negatives:
+        if t.negatives or prefix in ("", "news."):
             figures[name + "negatives_clean"] = _share(t.negatives_clean, t.negatives)
     return figures
+
+
+def merge_figures(predicted: Mapping[str, str], gold: Mapping[str, str]) -> dict[str, float]:
+    """Pairwise merging scores as ``events.merge.*`` figures."""
+    from eval.events_merge import pairwise_scores
+
+    return {f"events.merge.{k}": v for k, v in pairwise_scores(predicted, gold).items()}
 
 
 def format_events(figures: Mapping[str, float]) -> list[str]:

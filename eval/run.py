@@ -46,11 +46,12 @@ from eval.events import (
     event_figures,
     format_events,
     load_event_items,
+    merge_figures,
     merge_jobs,
     merged_groups,
     score_events,
 )
-from eval.events_merge import load_merge_gold, pairwise_scores
+from eval.events_merge import load_merge_gold
 from eval.judgments import (
     JUDGMENTS_FILE,
     GoldJudgmentItem,
@@ -209,16 +210,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             strict=True,
         )
     ]
-    merge_figures: dict[str, float] = {}
+    merge_scores: dict[str, float] = {}
     if merge_items:
         merge_ann = annotate_all(extractor, merge_jobs(merge_items), errors=errors)
         predicted_groups = merged_groups(merge_items, merge_ann)
-        merge_figures = {
-            f"events.merge.{k}": v
-            for k, v in pairwise_scores(
-                predicted_groups, {i.id: i.group for i in merge_items}
-            ).items()
-        }
+        merge_scores = merge_figures(predicted_groups, {i.id: i.group for i in merge_items})
     claim_lines, claim_figs, claim_miss = measure_claims(pairs, errors)
     elapsed = time.perf_counter() - started
 
@@ -228,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     figures |= claim_figs
     if event_items:
         figures |= event_figures(event_items, [tally for tally, _ in event_scores])
-    figures |= merge_figures
+    figures |= merge_scores
     langs = sorted({p.lang for p in paragraphs})
     print(f"{len(paragraphs)} gold paragraphs ({', '.join(langs) or 'none'}), {len(notes)} notes")
     print("\n".join(format_table(figures, langs)))
@@ -239,13 +235,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\n".join(claim_lines))
     if event_items:
         print("\n".join(format_events(figures)))
-    if merge_figures:
+    if merge_scores:
         print(
             f"event merging ({len(merge_items)} reports): pairwise P "
-            f"{merge_figures['events.merge.precision']:.3f} R "
-            f"{merge_figures['events.merge.recall']:.3f} F1 {merge_figures['events.merge.f1']:.3f}"
-            f" (gold pairs {int(merge_figures['events.merge.pairs_gold'])}, predicted "
-            f"{int(merge_figures['events.merge.pairs_predicted'])})"
+            f"{merge_scores['events.merge.precision']:.3f} R "
+            f"{merge_scores['events.merge.recall']:.3f} F1 {merge_scores['events.merge.f1']:.3f}"
+            f" (gold pairs {int(merge_scores['events.merge.pairs_gold'])}, predicted "
+            f"{int(merge_scores['events.merge.pairs_predicted'])})"
         )
     if args.verbose:
         for score in scores:

@@ -29,6 +29,7 @@ from eval.corpus import (
     load_notes,
     parse_paragraph,
 )
+from eval.events import event_figures, merge_figures
 from eval.judgments import judgment_figures
 from eval.score import (
     Counts,
@@ -343,6 +344,7 @@ def test_repository_floors_are_all_measured_metrics() -> None:
     figures = paragraph_figures(golds, [score_paragraph(golds[0], Annotations("p1", "t"))])
     figures |= note_figures([], {"villages": {"same": 0}})
     figures |= judgment_figures([]) | claim_figures([], [])
+    figures |= event_figures([], []) | merge_figures({}, {})
     assert not [f for f in check_floors(figures, floors) if "not measured" in f]
 
 
