@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from eval.corpus import GoldError, Job, _read_jsonl, find_span
-from eval.score import Counts, assign_greedy, haversine_km, overlap
+from eval.score import Counts, assign_greedy, overlap
+from tocsin.geo import haversine_km
 from tocsin.models import EVENT_TAGS, EVENT_TYPES, Annotations, EventReport, Kind, SourcedReport
 
 NEWS_FILE = "events_fr.jsonl"

@@ -32,6 +32,7 @@ from eval.corpus import (
     GoldPlace,
     GoldTime,
 )
+from tocsin.geo import haversine_km
 from tocsin.models import ActorRef, Annotations, Attribution, PlaceRef, Span, TimeRef
 
 KINDS = ("actors", "places", "times", "attributions")
@@ -47,13 +48,6 @@ Spelling = Literal["same", "variant", "missing"]
 def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     """Characters two spans share (0 when they only touch)."""
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def distance_km(gold: GoldPlace | GoldNote, pred: PlaceRef) -> float | None:

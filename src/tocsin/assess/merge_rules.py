@@ -27,7 +27,6 @@ The parameters are data (``knowledge/merge.toml``, each with the reason for its 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -37,6 +36,7 @@ from typing import Any
 
 from tocsin.config import read_toml
 from tocsin.errors import ConfigError
+from tocsin.geo import haversine_km
 from tocsin.knowledge.actors import ActorKnowledge, fold, load_actors
 from tocsin.models import EVENT_TYPES, SourcedReport
 
@@ -52,7 +52,6 @@ __all__ = [
 ]
 
 MERGE_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "merge.toml"
-EARTH_KM = 6371.0
 UNKNOWN = 0.25  # agreement of an actor side or a place nobody names: neutral, low
 GENERIC = 0.5  # a generic actor of a compatible inter code; a region shared
 RELATED = 0.75  # named actors related in the actor knowledge
@@ -398,14 +397,6 @@ def _place(a: Facts, b: Facts, params: MergeParams) -> float | None:
     if a.admin1 and b.admin1:
         return GENERIC if a.admin1 == b.admin1 else None
     return UNKNOWN
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return EARTH_KM * 2 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _fatalities(x: int | None, y: int | None, params: MergeParams) -> float | None:

@@ -21,10 +21,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from tocsin.geo import EARTH_RADIUS_KM, haversine_km
 from tocsin.knowledge.actors import fold
 from tocsin.models import Event
 
-EARTH_RADIUS_KM = 6371.0
 _KM_PER_DEGREE_LAT = EARTH_RADIUS_KM * math.pi / 180 * 0.999  # a hair under, to be safe
 # days apart, matched without coordinates, km, types differ, sub-types differ, own, reference
 _Rank = tuple[int, bool, float, bool, bool, int, int]
@@ -181,14 +181,6 @@ def _near(
             distance = _distance(event, reference[j])
             if distance is not None and distance <= km:
                 yield abs(offset), j, distance
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _key(event: Event) -> tuple[str, date] | None:

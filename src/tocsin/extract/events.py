@@ -108,12 +108,15 @@ def extract_events(
         return []
     text = analysis.text
     folded = fold_same(text)
+    masked = _masked(folded, context.times)
     clauses = _clauses(analysis)
     out: list[EventReport] = []
     last: tuple[_Clause, int] | None = None  # the clause of the last event and its index
     for clause in clauses:
         found = _triggers(folded, clause, rules, lexicon.classes)
-        kept = [t for t in found if _happened(t, clause, folded, text, rules, context, lexicon)]
+        kept = [
+            t for t in found if _happened(t, clause, folded, masked, text, rules, context, lexicon)
+        ]
         if not kept:
             continue
         # a verb reports, a noun may only name its object ("rallied against the
@@ -218,30 +221,34 @@ def _words_after(folded: str, end: int, upper: int, count: int) -> tuple[int, in
     return end, i
 
 
-def _masked(folded: str, clause: _Clause, context: PartContext) -> str:
-    """The clause's folded text with dates blanked ("May" is a month, not a modal)."""
-    chars = list(folded[clause.start : clause.end])
-    for t in context.times:
-        a, b = max(t.span.start, clause.start), min(t.span.end, clause.end)
-        for i in range(a, b):
-            chars[i - clause.start] = " "
-    return " " * clause.start + "".join(chars)
+def _masked(folded: str, times: Sequence[TimeRef]) -> str:
+    """The part's folded text with dates blanked ("May" is a month, not a modal)."""
+    if not times:
+        return folded
+    pieces, at = [], 0
+    for t in sorted(times, key=lambda t: t.span.start):
+        start, end = max(t.span.start, at), min(t.span.end, len(folded))
+        if start >= end:
+            continue
+        pieces += [folded[at:start], " " * (end - start)]
+        at = end
+    pieces.append(folded[at:])
+    return "".join(pieces)
 
 
 def _happened(
     trigger: Trigger,
     clause: _Clause,
     folded: str,
+    masked: str,
     text: str,
     rules: LanguageRules,
     context: PartContext,
     lexicon: EventLexicon,
 ) -> bool:
     """Whether the clause reports the trigger's event as having happened."""
-    sentence_end = clause.end
-    if text[clause.start : sentence_end].rstrip().endswith("?"):
+    if text[clause.start : clause.end].rstrip().endswith("?"):
         return False
-    masked = _masked(folded, clause, context)
     mod = rules.modality
     if _cue(mod.get("denial"), masked, *_words_before(masked, trigger.start, clause.start, 8)):
         return False

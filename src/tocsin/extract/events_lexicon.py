@@ -9,7 +9,6 @@ removed, the same length as the original so that offsets carry over.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,11 +16,11 @@ from typing import Any
 
 from tocsin.config import read_toml
 from tocsin.errors import ConfigError
+from tocsin.extract.sourcing_lexicon import fold
 from tocsin.models import EVENT_TAGS, EVENT_TYPES
 
 PATH = Path(__file__).resolve().parent.parent / "knowledge" / "events.toml"
 WHAT = "event lexicon"
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 MODALITY_KEYS = (
     "future",
     "conditional",
@@ -35,20 +34,12 @@ MODALITY_KEYS = (
 
 
 def fold_same(text: str) -> str:
-    """Lower case without accents (but "à", kept apart from "a"), straight apostrophes,
-    one character per character."""
-    out = []
-    for ch in text.translate(_APOSTROPHES):
-        if ch in "àÀ":  # "à" is not the auxiliary "a": keep them apart
-            out.append("à")
-            continue
-        if ch.isascii():
-            out.append(ch.lower())
-            continue
-        base = unicodedata.normalize("NFKD", ch.lower())
-        base = "".join(c for c in base if not unicodedata.combining(c))
-        out.append(base if len(base) == 1 else ch.lower()[:1] or ch)
-    return "".join(out)
+    """The sourcing lexicon's same-length fold (lower case, no accents, straight
+    apostrophes), with "à" kept apart from the auxiliary "a"."""
+    folded = fold(text)
+    if "à" not in text and "À" not in text:
+        return folded
+    return "".join("à" if ch in "àÀ" else f for ch, f in zip(text, folded, strict=True))
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from tocsin.extract.gazetteer import Place, name_key
 from tocsin.extract.places_context import Context
 from tocsin.extract.places_scan import Mention
+from tocsin.geo import haversine_km
 
 NEAR_KM = 150.0  # "nearest to other places" counts within this distance
 CLOSE_KM = 60.0  # ... and beats a major namesake within this one
@@ -53,10 +54,7 @@ def distance_km(a: Place, b: Place) -> float | None:
     """Great-circle distance, None when either place has no coordinates."""
     if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
         return None
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+    return haversine_km(a.lat, a.lon, b.lat, b.lon)
 
 
 @dataclass(slots=True)
