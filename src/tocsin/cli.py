@@ -18,9 +18,14 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from tocsin.cli_alerts import register as register_alerts
 from tocsin.cli_assess import register as register_assessment
+from tocsin.cli_briefs import register as register_briefs
+from tocsin.cli_digest import register as register_digest
 from tocsin.cli_events import register as register_events
+from tocsin.cli_outbox import register as register_outbox
 from tocsin.cli_render import annotations_json, print_annotations, summary
+from tocsin.cli_risk import register as register_risk
 from tocsin.config import Settings, load_settings
 from tocsin.errors import TocsinError
 from tocsin.models import Document, Kind
@@ -530,6 +535,11 @@ def demo(
 
 register_assessment(app)
 register_events(app)
+register_risk(app)
+register_alerts(app)
+register_outbox(app)
+register_briefs(app)
+register_digest(app)
 
 
 def main() -> None:

@@ -37,6 +37,29 @@ class Settings:
     sources_file: str | None = None
     # Extract actors, places, times and attributions from what `ingest` and `watch` store.
     extract: bool = True
+    # Risk levels: the length of a period (the trend compares it with the one before).
+    risk_period_days: int = 7
+    # Outgoing email (alerts, digest). An empty user sends without logging in.
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_from: str = "tocsin@localhost"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_timeout: float = 10.0
+    # The key that signs webhook bodies (HMAC-SHA256); webhooks are not sent without one.
+    webhook_secret: str = ""
+    webhook_timeout: float = 10.0
+    # Delivery retries: the wait doubles from outbox_backoff seconds, at most
+    # outbox_max_attempts tries, then the message is marked dead.
+    outbox_backoff: float = 30.0
+    outbox_max_attempts: int = 8
+    # Where Tocsin's web pages are served: links in emails (unsubscribe) and the feed.
+    base_url: str = "http://127.0.0.1:8000"
+    # The organisation's name, shown in briefs, alerts and the digest.
+    organisation: str = ""
+    # When `tocsin watch` sends the weekly digest: "monday 07:00" (UTC); empty: never.
+    digest_schedule: str = ""
 
 
 _ENV_PREFIX = "TOCSIN_"

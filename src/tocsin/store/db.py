@@ -30,6 +30,10 @@ from tocsin.models import (
     SourcedReport,
 )
 from tocsin.store import annotation_queries, event_queries, forecast_queries, queries
+from tocsin.store.alert_queries import AlertQueries
+from tocsin.store.brief_queries import BriefQueries
+from tocsin.store.outbox_queries import OutboxQueries
+from tocsin.store.risk_queries import RiskQueries
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -78,8 +82,10 @@ def open_store(url: str) -> Store:
     return Store(engine)
 
 
-class Store:
-    """Every read and write of Tocsin's objects goes through here."""
+class Store(RiskQueries, AlertQueries, OutboxQueries, BriefQueries):
+    """Every read and write of Tocsin's objects goes through here. The act stage's
+    methods (risk, assets and alerts, outbox and subscribers, briefs) live in the mixins
+    beside their queries."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine

@@ -7,6 +7,7 @@ migrated schema and this metadata agree.
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -196,4 +197,143 @@ event_reports = Table(
     ForeignKeyConstraint(["layer", "event_id"], ["events.layer", "events.id"]),
     Index("ix_event_reports_event", "layer", "event_id"),
     Index("ix_event_reports_document", "document_id"),
+)
+
+# Risk levels: one row per place, category and period end (history kept, so that a
+# change can be shown and alerted on). ``contributions`` is a JSON array.
+risk_levels = Table(
+    "risk_levels",
+    metadata,
+    Column("place_key", String(200), primary_key=True),
+    Column("category", String(20), primary_key=True),
+    Column("period_end", Date, primary_key=True),
+    Column("period_start", Date, nullable=False),
+    Column("scope", String(10), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("country", String(2)),
+    Column("admin1", Text),
+    Column("geonameid", Integer),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("level", Integer, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("previous_level", Integer),
+    Column("previous_score", Float),
+    Column("trend", String(10), nullable=False),
+    Column("contributions", Text, nullable=False),
+    Column("computed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_risk_levels_period", "period_end"),
+    Index("ix_risk_levels_country", "country", "category"),
+)
+
+# An organisation's assets; ``coords`` and ``tags`` are JSON arrays.
+assets = Table(
+    "assets",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("geometry", String(10), nullable=False),
+    Column("coords", Text, nullable=False),
+    Column("radius_km", Float, nullable=False),
+    Column("tags", Text, nullable=False),
+    Column("created", DateTime(timezone=True), nullable=False),
+)
+
+# Alert rules; tuples are JSON arrays.
+alert_rules = Table(
+    "alert_rules",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("asset_id", String(100)),
+    Column("area", Text),
+    Column("kinds", Text, nullable=False),
+    Column("categories", Text, nullable=False),
+    Column("min_severity", Integer, nullable=False),
+    Column("min_level", Integer, nullable=False),
+    Column("min_probability", Float, nullable=False),
+    Column("distance_km", Float, nullable=False),
+    Column("channels", Text, nullable=False),
+    Column("lang", String(8), nullable=False),
+    Column("created", DateTime(timezone=True), nullable=False),
+)
+
+# Alerts: one row per rule, asset and subject (``key`` unique); ``version`` grows when
+# the subject changes; ``quotes`` is a JSON array.
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("key", String(500), nullable=False, unique=True),
+    Column("rule_id", String(100), nullable=False),
+    Column("asset_id", String(100)),
+    Column("kind", String(10), nullable=False),
+    Column("subject_id", String(200), nullable=False),
+    Column("category", String(20)),
+    Column("severity", Integer, nullable=False),
+    Column("distance_km", Float),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("title", Text, nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("quotes", Text, nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created", DateTime(timezone=True), nullable=False),
+    Column("updated", DateTime(timezone=True), nullable=False),
+    Index("ix_alerts_updated", "updated"),
+    Index("ix_alerts_subject", "kind", "subject_id"),
+)
+
+# The outbox: every message to send, kept until sent (and after, as a record).
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("kind", String(10), nullable=False),
+    Column("alert_id", String(64)),
+    Column("channel", String(10), nullable=False),
+    Column("target", Text, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt", DateTime(timezone=True)),
+    Column("lease_until", DateTime(timezone=True)),
+    Column("sent_at", DateTime(timezone=True)),
+    Column("last_error", Text),
+    Column("created", DateTime(timezone=True), nullable=False),
+    Index("ix_outbox_due", "status", "next_attempt"),
+)
+
+# Digest subscribers; ``areas`` is a JSON array; ``token`` signs the unsubscribe link.
+subscribers = Table(
+    "subscribers",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("name", Text),
+    Column("lang", String(8), nullable=False),
+    Column("areas", Text, nullable=False),
+    Column("token", String(64), nullable=False, unique=True),
+    Column("active", Boolean, nullable=False),
+    Column("created", DateTime(timezone=True), nullable=False),
+)
+
+# Briefs as written: the structure as JSON (``content``) and the Markdown text.
+briefs = Table(
+    "briefs",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("area", Text, nullable=False),
+    Column("lang", String(8), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("empty", Boolean, nullable=False),
+    Column("content", Text, nullable=False),
+    Column("markdown", Text, nullable=False),
+    Column("created", DateTime(timezone=True), nullable=False),
+    Index("ix_briefs_period", "period_end"),
 )

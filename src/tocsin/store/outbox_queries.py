@@ -1,0 +1,12 @@
+"""Queries for the outbox and digest subscribers (tables outbox, subscribers),
+and the ``Store`` methods over them (mixed into ``Store``)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+
+class OutboxQueries:
+    """Store methods for the outbox and digest subscribers (tables outbox, subscribers)."""
+
+    engine: Engine
