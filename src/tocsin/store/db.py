@@ -34,6 +34,7 @@ from tocsin.store.alert_queries import AlertQueries
 from tocsin.store.brief_queries import BriefQueries
 from tocsin.store.outbox_queries import OutboxQueries
 from tocsin.store.risk_queries import RiskQueries
+from tocsin.store.subscriber_queries import SubscriberQueries
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -82,9 +83,9 @@ def open_store(url: str) -> Store:
     return Store(engine)
 
 
-class Store(RiskQueries, AlertQueries, OutboxQueries, BriefQueries):
+class Store(RiskQueries, AlertQueries, OutboxQueries, SubscriberQueries, BriefQueries):
     """Every read and write of Tocsin's objects goes through here. The act stage's
-    methods (risk, assets and alerts, outbox and subscribers, briefs) live in the mixins
+    methods (risk, assets and alerts, outbox, subscribers, briefs) live in the mixins
     beside their queries."""
 
     def __init__(self, engine: Engine) -> None:

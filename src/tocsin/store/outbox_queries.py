@@ -1,4 +1,4 @@
-"""Queries for the outbox and digest subscribers (tables outbox, subscribers),
+"""Queries for the outbox (table outbox),
 and the ``Store`` methods over them (mixed into ``Store``)."""
 
 from __future__ import annotations
@@ -7,6 +7,6 @@ from sqlalchemy import Engine
 
 
 class OutboxQueries:
-    """Store methods for the outbox and digest subscribers (tables outbox, subscribers)."""
+    """Store methods for the outbox."""
 
     engine: Engine

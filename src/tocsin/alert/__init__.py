@@ -1,0 +1,1 @@
+"""The alert stage: assets, rules, matching, the outbox and its channels."""
