@@ -6,7 +6,10 @@
 
 Calling `route` again for the same path queues another response: each request takes the
 next one and the last one repeats (503 then 200, say). Unknown paths answer 404. Every
-request's headers are kept, lower-cased, in `server.requests[path]`.
+request's headers are kept, lower-cased, in `server.requests[path]`; POST bodies in
+`server.bodies[path]` (recorded when the request arrives, before any delay or hold).
+A route with `hold=threading.Event()` keeps its answer until the event is set (at most
+TRICKLE_LIMIT seconds); `server.wait_hits(path, n)` waits until n requests arrived.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import pytest
 __all__ = ["LocalServer", "Route", "local_server"]
 
 TRICKLE_LIMIT = 30.0  # a trickling body stops after this many seconds whatever happens
+MAX_BODY = 10_000_000  # bytes of a request body read
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class Route:
     delay: float = 0.0  # seconds to wait before answering
     trickle: float | None = None  # bytes per second of an endless chunked body
     chunked: bool = False  # send `body` chunked, without Content-Length
+    hold: threading.Event | None = None  # answer only once this is set (bounded)
 
 
 class LocalServer:
@@ -43,7 +48,9 @@ class LocalServer:
         self.routes: dict[str, list[Route]] = defaultdict(list)
         self.hits: Counter[str] = Counter()
         self.requests: dict[str, list[dict[str, str]]] = defaultdict(list)
+        self.bodies: dict[str, list[bytes]] = defaultdict(list)
         self._lock = threading.Lock()
+        self._arrived = threading.Condition(self._lock)
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
         self._httpd.owner = self
         self.port: int = self._httpd.server_address[1]
@@ -74,19 +81,28 @@ class LocalServer:
         trickle: float | None = None,
         *,
         chunked: bool = False,
+        hold: threading.Event | None = None,
     ) -> None:
         with self._lock:
             self.routes[path].append(
-                Route(status, body, dict(headers or {}), delay, trickle, chunked)
+                Route(status, body, dict(headers or {}), delay, trickle, chunked, hold)
             )
 
     def redirect(self, path: str, to: str, status: int = 302) -> None:
         self.route(path, status=status, headers={"Location": to})
 
-    def _next(self, path: str, headers: dict[str, str]) -> Route:
+    def wait_hits(self, path: str, count: int, timeout: float = 10.0) -> bool:
+        """Wait until ``count`` requests for ``path`` arrived; False after ``timeout``."""
+        with self._arrived:
+            return self._arrived.wait_for(lambda: self.hits[path] >= count, timeout)
+
+    def _next(self, path: str, headers: dict[str, str], body: bytes | None = None) -> Route:
         with self._lock:
             self.hits[path] += 1
             self.requests[path].append(headers)
+            if body is not None:
+                self.bodies[path].append(body)
+            self._arrived.notify_all()
             queue = self.routes.get(path)
             if not queue:
                 return Route(404, b"not found", {"Content-Type": "text/plain"})
@@ -111,7 +127,19 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         headers = {name.lower(): value for name, value in self.headers.items()}
         route = self.server.owner._next(self.path, headers)
+        self._serve(route)
+
+    def do_POST(self) -> None:
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        length = min(int(headers.get("content-length") or 0), MAX_BODY)
+        body = self.rfile.read(length) if length else b""
+        route = self.server.owner._next(self.path, headers, body)
+        self._serve(route)
+
+    def _serve(self, route: Route) -> None:
         time.sleep(route.delay)
+        if route.hold is not None:
+            route.hold.wait(TRICKLE_LIMIT)
         try:
             self._answer(route)
         except (BrokenPipeError, ConnectionResetError):

@@ -32,6 +32,7 @@ from tocsin.store import Store
 from tocsin.store.queries import FeedState
 
 if TYPE_CHECKING:
+    from tocsin.alerting import AlertRun
     from tocsin.event_update import EventUpdate
     from tocsin.extract.annotate import Extractor
 
@@ -111,6 +112,7 @@ class Pipeline:
         self._now = now
         self._extractor = extractor
         self.events_update: EventUpdate | None = None  # the last merge of event reports
+        self.alert_run: AlertRun | None = None  # the last risk update and alert matching
 
     # -- fetching ------------------------------------------------------------
     @property
@@ -187,6 +189,7 @@ class Pipeline:
             extracted += yield from self._extract_batch(todo)
         if extracted:
             self.update_events()
+            self.update_alerts()
 
     def update_events(self) -> EventUpdate:
         """Merge every stored event report into events again (ids kept) and save them;
@@ -195,6 +198,15 @@ class Pipeline:
 
         self.events_update = update_events(self.store)
         return self.events_update
+
+    def update_alerts(self) -> AlertRun:
+        """Recompute the risk levels as of now, match events, risk changes and forecasts
+        against the alert rules, and queue the new alerts in the outbox; run after each
+        extraction batch, after the events. The result stays in ``alert_run``."""
+        from tocsin.alerting import update_alerts
+
+        self.alert_run = update_alerts(self.store, settings=self.settings, now=self._now())
+        return self.alert_run
 
     def extract_stale(self) -> Iterator[ExtractResult]:
         """Extract every stored document not yet extracted by this extractor version."""
