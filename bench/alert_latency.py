@@ -101,7 +101,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         warm = one_round(extractor, Path(tmp), 0)  # loads the models, warms the caches
         del warm
-        rows = [row for n in range(1, args.rounds + 1) for row in one_round(extractor, Path(tmp), n)]
+        rows = [
+            row for n in range(1, args.rounds + 1) for row in one_round(extractor, Path(tmp), n)
+        ]
     alerting = [r for r in rows if r["queued"] > 0]
     print(f"demo corpus: {len(corpus_files())} documents × {args.rounds} rounds = {len(rows)}")
     print(f"documents whose ingestion queued alert messages: {len(alerting)}")

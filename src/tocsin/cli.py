@@ -292,7 +292,8 @@ def watch(
     once: Annotated[bool, typer.Option(help="Poll every feed once, then stop.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Poll the feeds of CONFIG at their intervals until Ctrl-C."""
+    """Poll the feeds of CONFIG at their intervals until Ctrl-C; after each round, send
+    the digest when `digest_schedule` is due and deliver the outbox."""
     from tocsin.watch import load_watch_config, run_watch
 
     context: Context = ctx.obj
@@ -306,6 +307,7 @@ def watch(
             once=once,
             on_result=lambda r: None if r.status == "duplicate" else _report(r, as_json=as_json),
             on_error=lambda msg: err.print(f"[yellow]warning[/yellow] {msg}", highlight=False),
+            on_note=lambda msg: err.print(msg, markup=False, highlight=False),
         )
     except KeyboardInterrupt:
         err.print("stopped", markup=False)
@@ -496,8 +498,14 @@ def gazetteer_lookup(
 def demo(
     ctx: typer.Context,
     fresh: Annotated[bool, typer.Option(help="Start from an empty database.")] = True,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--output", help="Where the brief and the feed go (default: demo-output/)."),
+    ] = None,
 ) -> None:
-    """Ingest the bundled demo corpus and show what Tocsin found."""
+    """Ingest the bundled demo corpus and show what Tocsin found: documents, extraction,
+    assessment, events; then a fictional organisation's risk levels, alerts, a brief
+    written to files and the weekly digest."""
     from tocsin.demo import (
         corpus_files,
         corpus_path,
@@ -505,6 +513,14 @@ def demo(
         demo_assessment,
         demo_events,
         demo_summary,
+    )
+    from tocsin.demo.act import (
+        DEMO_NOW,
+        demo_alerts,
+        demo_brief,
+        demo_digest,
+        demo_risk,
+        load_organisation,
     )
 
     context: Context = ctx.obj
@@ -516,7 +532,8 @@ def demo(
         for extra in ("", "-wal", "-shm"):
             Path(f"{path}{extra}").unlink(missing_ok=True)
     store = context.store(settings)
-    pipeline = Pipeline(store, settings)
+    load_organisation(store, out)
+    pipeline = Pipeline(store, settings, now=lambda: DEMO_NOW)
     out.print(f"Ingesting the demo corpus from {corpus}", markup=False)
     counts, _ids = _run_ingest(
         pipeline, [str(p) for p in corpus_files()], hints=Hints(), as_json=False
@@ -529,6 +546,12 @@ def demo(
     demo_annotations([r.annotations for r in extracted if r.annotations], out)
     demo_assessment(store, out)
     demo_events(store, out)
+    folder = out_dir or Path("demo-output")
+    folder.mkdir(parents=True, exist_ok=True)
+    demo_risk(store, out)
+    demo_alerts(store, out, settings=settings, out_dir=folder)
+    demo_brief(store, out, out_dir=folder)
+    demo_digest(store, out, settings=settings)
     if counts["failed"]:
         raise typer.Exit(1)
 
