@@ -94,7 +94,9 @@ def test_alerts_are_saved_queued_once_and_updated_on_corroboration(tmp_path: Pat
         kind="event",
         subject_id=kati,
         severity=4,
-        title="Attaque à 13 km de Bureau de Bamako : 10 morts (confirmé)",
+        title=(
+            "Attaque à Kati, 14 septembre 2025, à 13 km de Bureau de Bamako : 10 morts (confirmé)"
+        ),
         summary=(
             "14 septembre 2025, Kati, Koulikoro, ML : JNIM contre Civilians (Mali). "
             "Bilan : 10 à 15 morts. Statut : confirmé (2 sources indépendantes). "

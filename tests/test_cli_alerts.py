@@ -183,21 +183,27 @@ def test_alerts_run_list_show(db: Path, tmp_path: Path) -> None:
     assert out[0] == "2 recent events, 4 risk changes → 2 new, 0 updated alerts; 1 message queued"
     assert [line[20:] for line in out[1:]] == [
         "2025-10-05 08:00  [4] event    Abduction in Djibo (reported)",
-        "2025-10-05 08:00  [4] event    Attaque à 13 km de Bureau de Bamako : 10 morts (confirmé)",
+        (
+            "2025-10-05 08:00  [4] event    Attaque à Kati, 14 septembre 2025"
+            ", à 13 km de Bureau de Bamako : 10 morts (confirmé)"
+        ),
     ]
     again = tocsin("alerts", "run", "--asof", "2025-10-05", "--json", db=db)
     plain = json.loads(again.stdout)
     assert (plain["new"], plain["updated"], plain["queued"], plain["alerts"]) == (0, 0, 0, [])
     listed = tocsin("alerts", "list", "--asset", "office", db=db)
     assert [line[20:] for line in lines(listed.stdout)] == [
-        "2025-10-05 08:00  [4] event    Attaque à 13 km de Bureau de Bamako : 10 morts (confirmé)",
+        (
+            "2025-10-05 08:00  [4] event    Attaque à Kati, 14 septembre 2025"
+            ", à 13 km de Bureau de Bamako : 10 morts (confirmé)"
+        ),
         "",  # "1 alert" is shorter than the id column
     ]
     alert_id = listed.stdout.split()[0]
     shown = tocsin("alerts", "show", alert_id, db=db)
     kati = shown.stdout.split("subject   event ")[1].split()[0]
     assert lines(shown.stdout) == [
-        "Attaque à 13 km de Bureau de Bamako : 10 morts (confirmé)",
+        "Attaque à Kati, 14 septembre 2025, à 13 km de Bureau de Bamako : 10 morts (confirmé)",
         "14 septembre 2025, Kati, Koulikoro, ML : JNIM contre Civilians (Mali). Bilan : 10 à 15 "
         "morts. Statut : confirmé (2 sources indépendantes). Règle « Sites ».",
         f"  id        {alert_id} (version 1)",

@@ -122,7 +122,7 @@ def test_a_new_event_near_assets_gives_one_alert_per_asset() -> None:
         rule_id="near",
         kind="event",
         subject_id="ev-kati",
-        title="Attaque à 13 km de Bureau de Bamako : 12 morts (signalé)",
+        title="Attaque à Kati, 4 novembre 2025, à 13 km de Bureau de Bamako : 12 morts (signalé)",
         summary=(
             "4 novembre 2025, Kati, Koulikoro, ML : JNIM contre Civilians (Mali). "
             "Bilan : 12 morts. Statut : signalé (1 source indépendante). Règle « Sites »."
@@ -141,7 +141,8 @@ def test_a_new_event_near_assets_gives_one_alert_per_asset() -> None:
         updated=NOW,
     )
     assert found[1].title == (
-        "Attaque dans le périmètre de Corridor Dakar–Bamako : 12 morts (signalé)"
+        "Attaque à Kati, 4 novembre 2025"
+        ", dans le périmètre de Corridor Dakar–Bamako : 12 morts (signalé)"
     )
 
 
@@ -165,7 +166,10 @@ def test_corroboration_gives_the_next_version_and_nothing_else_does() -> None:
     )
     assert (update.id, update.key, update.version) == (first[0].id, first[0].key, 2)
     assert (update.created, update.updated) == (NOW, LATER)
-    assert update.title == "Attaque à 13 km de Bureau de Bamako : 14 morts (corroboré)"
+    assert (
+        update.title
+        == "Attaque à Kati, 4 novembre 2025, à 13 km de Bureau de Bamako : 14 morts (corroboré)"
+    )
     assert "Bilan : 12 à 14 morts. Statut : corroboré (2 sources indépendantes)." in (
         update.summary
     )
@@ -194,7 +198,10 @@ def test_distance_and_severity() -> None:
     inside = replace(protest, id="ev-inside", lat=12.6392, lon=-8.0029)
     (alert,) = match_events([inside], [OFFICE], [NEAR], params=PARAMS, known={}, now=NOW)
     assert (alert.severity, alert.distance_km, alert.category) == (2, 0.0, "unrest")
-    assert alert.title == "Manifestation pacifique dans le périmètre de Bureau de Bamako (signalé)"
+    assert alert.title == (
+        "Manifestation pacifique à Kati, 4 novembre 2025"
+        ", dans le périmètre de Bureau de Bamako (signalé)"
+    )
     # an event without coordinates never matches an asset
     assert match_events([event("ev-x", None, None)], ASSETS, [NEAR], params=PARAMS, known={},
                         now=NOW) == []  # fmt: skip
@@ -205,7 +212,11 @@ def test_an_asset_rule_sees_its_asset_only_and_categories_filter() -> None:
     kayes = event("ev-kayes", 14.45, -11.44, location="Kayes", admin1="Kayes", fatalities=0)
     found = match_events([KATI, kayes], ASSETS, [mine_only], params=PARAMS, known={}, now=NOW)
     assert [(a.asset_id, a.subject_id, a.title) for a in found] == [
-        ("mine", "ev-kayes", "Attack 62 km from Mine de Kayes: no one killed (reported)"),
+        (
+            "mine",
+            "ev-kayes",
+            "Attack in Kayes, 4 November 2025, 62 km from Mine de Kayes: no one killed (reported)",
+        ),
     ]
     crime = replace(NEAR, id="crime", categories=("crime",))
     abduction = replace(
@@ -216,7 +227,10 @@ def test_an_asset_rule_sees_its_asset_only_and_categories_filter() -> None:
         ("office", "ev-abduction", "crime"),
         ("road", "ev-abduction", "crime"),
     ]
-    assert found[0].title == "Enlèvement à 13 km de Bureau de Bamako (signalé)"
+    assert (
+        found[0].title
+        == "Enlèvement à Kati, 4 novembre 2025, à 13 km de Bureau de Bamako (signalé)"
+    )
 
 
 def test_an_area_rule_matches_inside_the_area_without_an_asset() -> None:

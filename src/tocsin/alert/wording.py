@@ -162,12 +162,21 @@ def event_title(
     w = words.lang(rule.lang)
     what = _what(event, w, words.match.generic_sub_types)
     place = clean(event.location, 80)
+    where = place or str(w["unknown_place"])
+    when = _when(event, w)
     if asset is not None and distance_km is not None and distance_km > 0:
         head = str(w["near"]).format(
-            what=what, km=_km(distance_km), asset=asset.name, of_asset=_of(asset.name, w)
+            what=what,
+            place=where,
+            when=when,
+            km=_km(distance_km),
+            asset=asset.name,
+            of_asset=_of(asset.name, w),
         )
     elif asset is not None:
-        head = str(w["inside"]).format(what=what, asset=asset.name, of_asset=_of(asset.name, w))
+        head = str(w["inside"]).format(
+            what=what, place=where, when=when, asset=asset.name, of_asset=_of(asset.name, w)
+        )
     elif place:
         head = str(w["at_place"]).format(what=what, place=place)
     else:
