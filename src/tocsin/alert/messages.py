@@ -34,6 +34,7 @@ from tocsin.models_act import (
     Asset,
     OutboxMessage,
 )
+from tocsin.plain import one_line
 
 __all__ = [
     "CONTROL",
@@ -77,8 +78,8 @@ def labels(lang: str) -> dict[str, str]:
 
 
 def clean_line(text: str) -> str:
-    """One line of stranger text: controls dropped, every run of white space one space."""
-    return " ".join(CONTROL.sub("", text).split())
+    """One line of stranger text (``tocsin.plain.one_line``)."""
+    return one_line(text)
 
 
 def parse_channel(channel: str, *, rule_id: str = "") -> tuple[str, str]:

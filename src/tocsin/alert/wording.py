@@ -19,6 +19,7 @@ from tocsin.config import read_toml
 from tocsin.errors import ConfigError
 from tocsin.models import Event
 from tocsin.models_act import RISK_CATEGORY_NAMES, RISK_LEVEL_NAMES, AlertRule, Asset, RiskLevel
+from tocsin.plain import one_line
 
 ALERTS_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "alerts.toml"
 LANGS: tuple[str, ...] = ("fr", "en")
@@ -95,9 +96,8 @@ def _load(path: Path) -> AlertWords:
 
 
 def clean(text: str | None, limit: int = 200) -> str:
-    """Text on one line, at most ``limit`` characters (cut with "…")."""
-    piece = " ".join((text or "").split())
-    return piece if len(piece) <= limit else piece[: limit - 1].rstrip() + "…"
+    """Text on one line, at most ``limit`` characters (``tocsin.plain.one_line``)."""
+    return one_line(text, limit)
 
 
 def day_text(day: date, w: Mapping[str, Any]) -> str:

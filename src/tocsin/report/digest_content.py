@@ -5,7 +5,6 @@ the store (:func:`load_week`), then one subscriber's sections drawn from it
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,11 +20,11 @@ from tocsin.config import read_toml
 from tocsin.errors import InputError
 from tocsin.models import Event, EventFilter
 from tocsin.models_act import RISK_CATEGORY_NAMES, RISK_LEVEL_NAMES, Brief, RiskLevel, Subscriber
+from tocsin.plain import one_line
 from tocsin.risk_update import LocatedForecast, located_forecasts
 from tocsin.store import Store
 
 TEMPLATES = Path(__file__).parent / "templates"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")  # and bidi
 _STATUS_RANK = {"confirmed": 3, "corroborated": 2, "reported": 1}
 _T = TypeVar("_T")
 
@@ -42,9 +41,8 @@ def _risk_params() -> RiskParams:
 
 
 def clean(text: str | None, limit: int) -> str:
-    """Text written by strangers on one line, without control characters, bounded."""
-    flat = " ".join(_CONTROL.sub(" ", text or "").split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+    """Text written by strangers on one line, bounded (``tocsin.plain.one_line``)."""
+    return one_line(text, limit)
 
 
 def plural(count: int, forms: Sequence[str], lang: str) -> str:
