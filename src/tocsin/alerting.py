@@ -67,14 +67,19 @@ def rule_areas(
     is unknown gives a problem line (and matches nothing)."""
     areas: dict[str, Area] = {}
     problems: list[str] = []
-    for text in sorted({r.area for r in rules if r.area}):
-        if gazetteer is None and not _is_code(text):
-            gazetteer = Gazetteer.load()
-        try:
-            areas[text] = resolve_area(text, gazetteer=gazetteer)
-        except InputError as exc:
-            users = ", ".join(r.id for r in rules if r.area == text)
-            problems.append(f"rule {users}: {exc}")
+    opened: Gazetteer | None = None  # opened here, so closed here (watch runs this often)
+    try:
+        for text in sorted({r.area for r in rules if r.area}):
+            if gazetteer is None and not _is_code(text):
+                gazetteer = opened = Gazetteer.load()
+            try:
+                areas[text] = resolve_area(text, gazetteer=gazetteer)
+            except InputError as exc:
+                users = ", ".join(r.id for r in rules if r.area == text)
+                problems.append(f"rule {users}: {exc}")
+    finally:
+        if opened is not None:
+            opened.close()
     return areas, problems
 
 
