@@ -2,10 +2,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.demostore import demo_store
 from tests.httpserver import local_server
 from tests.pgserver import postgres_url
 
-__all__ = ["local_server", "postgres_url"]
+__all__ = ["demo_store", "local_server", "postgres_url"]
 
 
 @pytest.fixture(autouse=True)

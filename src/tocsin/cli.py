@@ -21,11 +21,13 @@ from rich.tree import Tree
 from tocsin.cli_alerts import register as register_alerts
 from tocsin.cli_assess import register as register_assessment
 from tocsin.cli_briefs import register as register_briefs
+from tocsin.cli_comments import register as register_comments
 from tocsin.cli_digest import register as register_digest
 from tocsin.cli_events import register as register_events
 from tocsin.cli_outbox import register as register_outbox
 from tocsin.cli_render import annotations_json, print_annotations, summary
 from tocsin.cli_risk import register as register_risk
+from tocsin.cli_web import register as register_web
 from tocsin.config import Settings, load_settings
 from tocsin.errors import TocsinError
 from tocsin.models import Document, Kind
@@ -563,6 +565,8 @@ register_alerts(app)
 register_outbox(app)
 register_briefs(app)
 register_digest(app)
+register_web(app)
+register_comments(app)
 
 
 def main() -> None:

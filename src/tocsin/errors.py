@@ -34,3 +34,7 @@ class ConfigError(TocsinError):
 
 class StoreError(TocsinError):
     """The database cannot be opened or migrated."""
+
+
+class AuthError(TocsinError):
+    """A user, a password or a token is refused (the message says which and why)."""

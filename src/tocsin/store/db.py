@@ -35,6 +35,7 @@ from tocsin.store.brief_queries import BriefQueries
 from tocsin.store.outbox_queries import OutboxQueries
 from tocsin.store.risk_queries import RiskQueries
 from tocsin.store.subscriber_queries import SubscriberQueries
+from tocsin.store.user_queries import UserQueries
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -83,7 +84,9 @@ def open_store(url: str) -> Store:
     return Store(engine)
 
 
-class Store(RiskQueries, AlertQueries, OutboxQueries, SubscriberQueries, BriefQueries):
+class Store(
+    RiskQueries, AlertQueries, OutboxQueries, SubscriberQueries, BriefQueries, UserQueries
+):
     """Every read and write of Tocsin's objects goes through here. The act stage's
     methods (risk, assets and alerts, outbox, subscribers, briefs) live in the mixins
     beside their queries."""

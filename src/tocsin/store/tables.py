@@ -337,3 +337,51 @@ briefs = Table(
     Column("created", DateTime(timezone=True), nullable=False),
     Index("ix_briefs_period", "period_end"),
 )
+
+# Web users; ``password_hash`` is an argon2 hash (tocsin.users), never a password.
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("username", String(100), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),
+    Column("role", String(10), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created", DateTime(timezone=True), nullable=False),
+    Column("last_login", DateTime(timezone=True)),
+)
+
+# Browser sessions, keyed by the SHA-256 of the cookie's token.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("user_id", String(32), ForeignKey("users.id"), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("created", DateTime(timezone=True), nullable=False),
+    Column("expires", DateTime(timezone=True), nullable=False),
+    Index("ix_web_sessions_user", "user_id"),
+)
+
+# API tokens for scripts, keyed by the SHA-256 of the token.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("user_id", String(32), ForeignKey("users.id"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created", DateTime(timezone=True), nullable=False),
+    Column("last_used", DateTime(timezone=True)),
+    Column("revoked", Boolean, nullable=False),
+)
+
+# Failed logins per key ("user:<name>", "ip:<address>") for the login rate limit.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(300), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_login_failures_key", "key", "at"),
+)

@@ -1,6 +1,8 @@
 """The extracted demo store, built once per test session: the bundled corpus ingested,
 extracted with the real models (as `make demo` does), its events merged, and the
-fictional organisation's assets stored. Briefs and their goldens are written from it."""
+fictional organisation's assets stored. Briefs and their goldens are written from it,
+and the web tests start from a copy of it (tests/web/conftest.py). The fixture
+``demo_store`` is registered in tests/conftest.py."""
 
 from __future__ import annotations
 
