@@ -82,3 +82,15 @@ def test_unusable_database_url_is_one_clear_line(tmp_path: Path) -> None:
         open_store(f"sqlite:///{tmp_path}/missing/dir/t.db")
     assert "cannot open the database" in str(caught.value)
     assert "--db" in str(caught.value)
+
+
+def test_head_revision_is_alembics_head() -> None:
+    """open_store reads the revision without Alembic and compares it with the newest file."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from tocsin.store.db import _MIGRATIONS, head_revision
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    assert head_revision() == ScriptDirectory.from_config(cfg).get_current_head()

@@ -11,9 +11,12 @@ import hashlib
 import re
 import unicodedata
 import zlib
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+
+if TYPE_CHECKING:  # datasketch pulls in SciPy (0.4 s): imported when an index is built
+    from datasketch import MinHash
 
 NUM_PERM = 128
 SHINGLE = 3  # words per shingle
@@ -51,6 +54,9 @@ class NearDuplicateIndex:
     """In-memory LSH over MinHash signatures; the store keeps the signatures as bytes."""
 
     def __init__(self, *, threshold: float) -> None:
+        from datasketch import MinHash, MinHashLSH
+
+        self._minhash = MinHash
         self.threshold = threshold
         # Candidates come from a slightly lower LSH threshold, then the estimate decides.
         self._lsh = MinHashLSH(threshold=max(0.05, threshold - 0.1), num_perm=NUM_PERM)
@@ -65,7 +71,7 @@ class NearDuplicateIndex:
         return len(self._sigs)
 
     def signature(self, text: str) -> MinHash:
-        sig = MinHash(
+        sig = self._minhash(
             num_perm=NUM_PERM,
             seed=_SEED,
             permutations=self._permutations,
@@ -81,7 +87,7 @@ class NearDuplicateIndex:
 
     def from_bytes(self, data: bytes) -> MinHash:
         values = np.frombuffer(data, dtype=np.uint64).copy()
-        return MinHash(
+        return self._minhash(
             seed=_SEED,
             hashvalues=values,
             permutations=self._permutations,
