@@ -21,14 +21,14 @@ from tocsin.alert.wording import load_alert_words
 from tocsin.areas import Area, resolve_area
 from tocsin.assess.risk_params import load_risk_params
 from tocsin.config import Settings
-from tocsin.errors import InputError
+from tocsin.errors import InputError, TocsinError
 from tocsin.extract.gazetteer import Gazetteer
 from tocsin.models import Document, EventFilter
 from tocsin.models_act import Alert, AlertQuote, AlertRule
 from tocsin.risk_update import located_forecasts, update_risk
 from tocsin.store import Store
 
-__all__ = ["AlertRun", "rule_areas", "update_alerts"]
+__all__ = ["AlertRun", "check_rules", "rule_areas", "update_alerts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +81,29 @@ def rule_areas(
         if opened is not None:
             opened.close()
     return areas, problems
+
+
+def check_rules(
+    store: Store, rules: Sequence[AlertRule], *, require_assets: bool = False
+) -> list[str]:
+    """Check rules before saving them: a rule whose area cannot be resolved raises
+    ``TocsinError`` (the first problem); so does one whose asset is not stored, with
+    ``require_assets``, else that is a warning. Returns the warning lines."""
+    _areas, problems = rule_areas(rules)
+    if problems:
+        raise TocsinError(problems[0])
+    known = {a.id for a in store.list_assets()}
+    warnings = []
+    for rule in rules:
+        if not rule.asset_id or rule.asset_id in known:
+            continue
+        if require_assets:
+            raise InputError(f"rule {rule.id}", f"no asset {rule.asset_id!r}", "add it first")
+        warnings.append(
+            f"rule {rule.id}: asset {rule.asset_id!r} is not in the store yet; "
+            "the rule matches nothing until it is (`tocsin assets add` or `import`)"
+        )
+    return warnings
 
 
 def _sourced(alerts: list[Alert], store: Store) -> list[Alert]:

@@ -15,6 +15,7 @@ from rich.console import Console
 
 from tocsin.errors import InputError, TocsinError
 from tocsin.models_act import ALERT_KINDS, ASSET_KINDS, RISK_CATEGORIES, Alert, AlertRule, Asset
+from tocsin.records import alert_plain, asset_plain, rule_plain
 
 assets_app = typer.Typer(
     help="An organisation's sites, staff and routes, to alert on.", no_args_is_help=True
@@ -62,19 +63,6 @@ def _moment(value: str | None, option: str) -> datetime | None:
 
 
 # ---------------------------------------------------------------- assets
-
-
-def asset_plain(asset: Asset) -> dict[str, Any]:
-    return {
-        "id": asset.id,
-        "name": asset.name,
-        "kind": asset.kind,
-        "geometry": asset.geometry,
-        "coords": [list(pair) for pair in asset.coords],
-        "radius_km": asset.radius_km,
-        "tags": list(asset.tags),
-        "created": asset.created.isoformat() if asset.created else None,
-    }
 
 
 def _where(asset: Asset) -> str:
@@ -170,39 +158,12 @@ def assets_remove(
 # ---------------------------------------------------------------- rules
 
 
-def rule_plain(rule: AlertRule) -> dict[str, Any]:
-    return {
-        "id": rule.id,
-        "name": rule.name,
-        "asset_id": rule.asset_id,
-        "area": rule.area,
-        "kinds": list(rule.kinds),
-        "categories": list(rule.categories),
-        "min_severity": rule.min_severity,
-        "min_level": rule.min_level,
-        "min_probability": rule.min_probability,
-        "distance_km": rule.distance_km,
-        "channels": list(rule.channels),
-        "lang": rule.lang,
-        "created": rule.created.isoformat() if rule.created else None,
-    }
-
-
 def _check_rules(rules: list[AlertRule], store: Any) -> None:
-    """Every area resolves (else InputError); an asset not in the store is a warning."""
-    from tocsin.alerting import rule_areas
+    """Every area resolves (else an error); an asset not in the store is a warning."""
+    from tocsin.alerting import check_rules
 
-    _areas, problems = rule_areas(rules)
-    if problems:
-        raise TocsinError(problems[0])
-    known = {a.id for a in store.list_assets()}
-    for rule in rules:
-        if rule.asset_id and rule.asset_id not in known:
-            err.print(
-                f"rule {rule.id}: asset {rule.asset_id!r} is not in the store yet; "
-                "the rule matches nothing until it is (`tocsin assets add` or `import`)",
-                markup=False,
-            )
+    for warning in check_rules(store, rules):
+        err.print(warning, markup=False)
 
 
 def _scope(rule: AlertRule) -> str:
@@ -316,39 +277,6 @@ def rules_remove(
 
 
 # ---------------------------------------------------------------- alerts
-
-
-def alert_plain(alert: Alert) -> dict[str, Any]:
-    return {
-        "id": alert.id,
-        "key": alert.key,
-        "rule_id": alert.rule_id,
-        "asset_id": alert.asset_id,
-        "kind": alert.kind,
-        "subject_id": alert.subject_id,
-        "category": alert.category,
-        "severity": alert.severity,
-        "distance_km": alert.distance_km,
-        "lat": alert.lat,
-        "lon": alert.lon,
-        "title": alert.title,
-        "summary": alert.summary,
-        "version": alert.version,
-        "fingerprint": alert.fingerprint,
-        "quotes": [
-            {
-                "document_id": q.document_id,
-                "source": q.source,
-                "reliability": q.reliability,
-                "credibility": q.credibility,
-                "url": q.url,
-                "text": q.text,
-            }
-            for q in alert.quotes
-        ],
-        "created": alert.created.isoformat() if alert.created else None,
-        "updated": alert.updated.isoformat() if alert.updated else None,
-    }
 
 
 def _line(alert: Alert) -> str:

@@ -18,7 +18,8 @@ from rich.text import Text
 
 from tocsin.assess.forecasts import holder_of, scorecards
 from tocsin.errors import TocsinError
-from tocsin.models import Forecast, Judgment
+from tocsin.models import Judgment
+from tocsin.records import forecast_plain, graded_claim_plain, graded_source_plain
 
 forecasts_app = typer.Typer(help="Forecasts registered from judgments, and their scores.")
 out = Console(highlight=False, soft_wrap=True)
@@ -103,24 +104,6 @@ def judgments(
     out.print(f"{len(found)} judgments", markup=False)
 
 
-def _forecast_json(f: Forecast, today: date) -> dict[str, Any]:
-    return {
-        "id": f.id,
-        "document_id": f.document_id,
-        "source_id": f.source_id,
-        "proposition": f.proposition,
-        "label": f.label,
-        "probability": round(f.probability, 3),
-        "holder_kind": f.holder_kind,
-        "holder": f.holder,
-        "deadline": f.deadline.isoformat(),
-        "made_on": f.made_on.isoformat() if f.made_on else None,
-        "state": f.state(today),
-        "resolved_on": f.resolved_on.isoformat() if f.resolved_on else None,
-        "evidence": f.evidence,
-    }
-
-
 @forecasts_app.command("list")
 def forecasts_list(
     ctx: typer.Context,
@@ -141,7 +124,7 @@ def forecasts_list(
     )
     if as_json:
         for f in found:
-            out.print(json.dumps(_forecast_json(f, today), ensure_ascii=False), markup=False)
+            out.print(json.dumps(forecast_plain(f, today), ensure_ascii=False), markup=False)
         return
     if not found:
         out.print("no forecasts match", markup=False)
@@ -264,25 +247,7 @@ def claims(
     ]
     if as_json:
         for g in found:
-            line = {
-                "id": g.claim.id,
-                "credibility": g.grade.number,
-                "credibility_words": g.grade.words,
-                "reasons": list(g.grade.reasons),
-                "independent": g.claim.independent,
-                "contradicted": g.claim.contradicted,
-                "statements": [
-                    {
-                        "document_id": s.document_id,
-                        "source_id": s.source_id,
-                        "stance": s.stance,
-                        "lang": s.lang,
-                        "attribution": s.attribution,
-                        "text": s.text,
-                    }
-                    for s in g.claim.statements
-                ],
-            }
+            line = graded_claim_plain(g)
             out.print(json.dumps(line, ensure_ascii=False), markup=False)
         return
     if not found:
@@ -311,19 +276,7 @@ def sources(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     graded = review(ctx.obj.store()).sources
     if as_json:
         for g in graded:
-            line = {
-                "source_id": g.source.id,
-                "name": g.source.name,
-                "reliability": g.grade.letter,
-                "reliability_words": g.grade.words,
-                "reasons": list(g.grade.reasons),
-                "documents": g.documents,
-                "forecasts_resolved": g.record.forecasts_resolved,
-                "brier": g.record.brier,
-                "claims": g.record.claims_total,
-                "claims_corroborated": g.record.claims_corroborated,
-                "claims_contradicted": g.record.claims_contradicted,
-            }
+            line = graded_source_plain(g)
             out.print(json.dumps(line, ensure_ascii=False), markup=False)
         return
     if not graded:

@@ -10,7 +10,6 @@ brief written is saved in the store (the digest lists the week's briefs).
 from __future__ import annotations
 
 import json
-import re
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -21,27 +20,21 @@ from rich.console import Console
 
 from tocsin.errors import InputError
 from tocsin.knowledge import slug
+from tocsin.models_act import BRIEF_LANGUAGES
+from tocsin.records import brief_summary_plain
 
 briefs_app = typer.Typer(help="Briefs written so far.", no_args_is_help=True)
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-LANGS = ("en", "fr")
-_PERIOD = re.compile(r"^\s*(\d{1,4})\s*([dwm]?)\s*$", re.IGNORECASE)
-_UNIT_DAYS = {"": 1, "d": 1, "w": 7, "m": 30}
+LANGS = BRIEF_LANGUAGES
 
 
 def parse_period(value: str) -> int:
     """Days in a period written "7d", "2w", "1m" (30 days) or "30"."""
-    match = _PERIOD.match(value)
-    days = int(match.group(1)) * _UNIT_DAYS[match.group(2).lower()] if match else 0
-    if not 1 <= days <= 3660:
-        raise InputError(
-            f"--period {value}",
-            "not a period",
-            "write a number of days (7d), weeks (2w) or months (1m)",
-        )
-    return days
+    from tocsin.report.briefs import period_days
+
+    return period_days(value, where="--period")
 
 
 def _day(value: str | None, option: str) -> date:
@@ -140,15 +133,7 @@ def list_briefs(
     found = store.list_briefs(area=area, lang=_lang(lang) if lang else None)
     for item in found:
         if as_json:
-            plain = {
-                "id": item.id,
-                "area": item.area,
-                "lang": item.lang,
-                "title": item.title,
-                "period_start": item.period_start.isoformat(),
-                "period_end": item.period_end.isoformat(),
-                "empty": item.empty,
-            }
+            plain = brief_summary_plain(item)
             out.print(json.dumps(plain, ensure_ascii=False), markup=False)
         else:
             out.print(f"{item.id}  {item.period_end}  {item.lang}  {item.title}", markup=False)

@@ -12,18 +12,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tocsin.models import (
-    ActorRef,
-    AnnotationRef,
-    Annotations,
-    Attribution,
-    Document,
-    EventReport,
-    Judgment,
-    PlaceRef,
-    TimeRef,
-    annotation_to_plain,
-)
+from tocsin.highlights import describe as _describe
+from tocsin.models import AnnotationRef, Annotations, Document, annotation_to_plain
 
 STYLES = {
     "actor": "bold cyan",
@@ -89,70 +79,6 @@ def _highlighted(text: str, part: str, ann: Annotations) -> Text:
         if event.trigger.part == part:
             shown.stylize(STYLES["event"], event.trigger.start, event.trigger.end)
     return shown
-
-
-def _describe(ref: AnnotationRef, text: str) -> tuple[str, str, str]:
-    if isinstance(ref, ActorRef):
-        kind = "actor (generic)" if ref.generic else "actor"
-        return kind, ref.surface, f"{ref.actor_id} · {ref.acled or ref.name}"
-    if isinstance(ref, PlaceRef):
-        if not ref.resolved:
-            return "place", ref.surface, f"unresolved: {ref.reason}"
-        where = ", ".join(x for x in (ref.name, ref.admin1, ref.country) if x)
-        near = ""
-        if ref.offset_km or ref.direction:
-            near = f" · {ref.offset_km or '?'} km {ref.direction or ''}".rstrip()
-        coords = f"{ref.lat:.4f}, {ref.lon:.4f}" if ref.lat is not None and ref.lon else "—"
-        return (
-            "place",
-            ref.surface,
-            f"{where} ({ref.kind}) · {coords} · precision {ref.precision}{near}",
-        )
-    if isinstance(ref, TimeRef):
-        rel = " (relative)" if ref.relative else ""
-        return ref.kind, ref.surface, f"{ref.value} · {ref.precision}{rel}"
-    if isinstance(ref, Judgment):
-        return _describe_judgment(ref)
-    if isinstance(ref, EventReport):
-        return _describe_event(ref)
-    return _describe_attribution(ref, text)
-
-
-def _describe_event(ref: EventReport) -> tuple[str, str, str]:
-    sides = " vs ".join(n for n in (ref.actor1_name, ref.actor2_name) if n) or "no actor named"
-    where = ref.location or "no place"
-    when = ref.event_date.isoformat() if ref.event_date else "no date"
-    dead = "" if ref.fatalities is None else f" · {ref.fatalities} killed"
-    tags = f" · {', '.join(ref.tags)}" if ref.tags else ""
-    return (
-        "event",
-        ref.trigger_text,
-        f"{ref.event_type} / {ref.sub_event_type} · {sides} · {where} (precision "
-        f"{ref.geo_precision}) · {when} (precision {ref.time_precision}){dead}{tags}",
-    )
-
-
-def _describe_judgment(ref: Judgment) -> tuple[str, str, str]:
-    band = f"{ref.label} ({ref.low:.0%}–{ref.high:.0%})"
-    extra = []
-    if ref.deadline:
-        extra.append(f"by {ref.deadline.isoformat()}")
-    if ref.condition is not None:
-        extra.append("conditional")
-    if ref.trend:
-        extra.append(f"trend {ref.trend}")
-    holder = ref.holder or ref.holder_kind
-    return "judgment", ref.cue_text, " · ".join([band, holder, *extra])
-
-
-def _describe_attribution(ref: Attribution, text: str) -> tuple[str, str, str]:
-    who = ref.source or ""
-    if ref.role:
-        who = f"{who} ({ref.role})" if who else ref.role
-    claim = " ".join(text[ref.span.start : ref.span.end].split())
-    if len(claim) > 70:
-        claim = claim[:69] + "…"
-    return f"claim: {ref.kind}", claim, who or "the author"
 
 
 def print_annotations(console: Console, doc: Document, ann: Annotations) -> None:

@@ -567,11 +567,13 @@ class Event:
 
 @dataclass(frozen=True, slots=True)
 class EventFilter:
-    """What ``events list`` and ``export`` select. Empty fields select everything.
+    """What ``events list``, ``export`` and the event table select. Empty fields select
+    everything.
 
     ``country`` is an ISO 3166-1 alpha-2 code or a country name; ``event_type`` matches
     an event type or a sub-event type; ``actor`` an actor id or a part of an actor's
     name (actor1, actor2 or associated); dates bound ``event_date`` (inclusive).
+    ``limit`` and ``offset`` page through the matches in their order (newest first).
     """
 
     country: str | None = None
@@ -583,3 +585,4 @@ class EventFilter:
     status: str | None = None
     layer: str = "tocsin"
     limit: int | None = None
+    offset: int = 0

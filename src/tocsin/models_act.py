@@ -39,6 +39,7 @@ GEOMETRIES: tuple[str, ...] = ("point", "polygon", "line")
 ALERT_KINDS: tuple[str, ...] = ("event", "risk", "forecast")
 CHANNELS: tuple[str, ...] = ("email", "webhook")
 OUTBOX_STATES: tuple[str, ...] = ("pending", "sending", "sent", "dead")
+BRIEF_LANGUAGES: tuple[str, ...] = ("en", "fr")
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,15 +4,21 @@ sourcing quality per document. Composes the ``assess`` stages with the store, as
 
 Everything here is recomputed from stored documents, annotations and forecasts on
 demand, so a new document or a resolved forecast changes the grades the next time they
-are asked for. Two passes: sources first get their registry letters, claims are graded
+are asked for. A long-running process (the web app) asks through :func:`cached_review`,
+which keeps the last review of each store until the store's review version changes.
+
+Two passes: sources first get their registry letters, claims are graded
 with those, then each source's record (resolved forecasts, claims corroborated or
 contradicted) adjusts its letter, and claims are graded again with the adjusted letters.
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from tocsin.assess.claims import ClaimIndex, statements_from
 from tocsin.assess.forecasts import brier
@@ -121,3 +127,45 @@ def document_quality(store: Store, doc_id: str) -> tuple[Document, SourcingQuali
     if doc is None or ann is None:
         return None
     return doc, assess_quality(doc.text, ann, lang=doc.language)
+
+
+class ReviewCache:
+    """The last review of each store, kept until ``store.review_version()`` changes (a
+    document, an extraction, a comment, a resolution or a source's letter). Thread-safe:
+    one review is computed at a time; callers arriving meanwhile wait for it and share
+    it. Stores are held weakly, so a closed and dropped store frees its review."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held: weakref.WeakKeyDictionary[Store, tuple[Any, Review]] = (
+            weakref.WeakKeyDictionary()
+        )
+        self.computed = 0  # reviews computed so far (for tests and benchmarks)
+
+    def get(self, store: Store) -> Review:
+        version = store.review_version()
+        held = self._held.get(store)
+        if held is not None and held[0] == version:
+            return held[1]
+        with self._lock:
+            version = store.review_version()  # another thread may have just computed it
+            held = self._held.get(store)
+            if held is not None and held[0] == version:
+                return held[1]
+            found = review(store)
+            self._held[store] = (version, found)
+            self.computed += 1
+            return found
+
+    def clear(self) -> None:
+        with self._lock:
+            self._held.clear()
+
+
+REVIEWS = ReviewCache()
+
+
+def cached_review(store: Store) -> Review:
+    """``review(store)``, computed again only when the store changed since the last call
+    (see :class:`ReviewCache`)."""
+    return REVIEWS.get(store)

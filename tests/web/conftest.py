@@ -179,3 +179,14 @@ def admin_client(shared_app: FastAPI) -> TestClient:
 @pytest.fixture(scope="session")
 def anonymous_client(shared_app: FastAPI) -> TestClient:
     return TestClient(shared_app)
+
+
+@pytest.fixture(autouse=True)
+def _forget_language(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A ``?lang=fr`` request sets a cookie on a shared client: forget it after each test
+    so that the next test starts in the default language."""
+    yield
+    for name in ("viewer_client", "analyst_client", "admin_client", "anonymous_client"):
+        if name in request.fixturenames:
+            client: TestClient = request.getfixturevalue(name)
+            client.cookies.delete("tocsin_lang")

@@ -141,7 +141,9 @@ def _note_text(c: Citation, phrases: Phrases) -> str:
     return " — ".join(parts[:2]) + ", " + ", ".join(parts[2:]) + "."
 
 
-def _safe_url(url: str | None) -> str | None:
+def safe_url(url: str | None) -> str | None:
+    """``url`` when it is an http(s) address without spaces or quotes, else None: a brief
+    links only to web pages (never ``javascript:``)."""
     return url if url and re.match(r"^https?://[^\s\"'<>]+$", url) else None
 
 
@@ -169,7 +171,7 @@ def _markdown(layout: Layout) -> str:
     out.append("")
     for note in layout.notes:
         text = _md(note.text)
-        if url := _safe_url(note.citation.url):
+        if url := safe_url(note.citation.url):
             text += f" <{url}>"
         out.append(f"[^{note.number}]: {text}")
     return "\n".join(out) + "\n"
@@ -197,7 +199,7 @@ def _html(layout: Layout) -> str:
     template = _environment().get_template("brief.html.j2")
     empty = _is_empty(layout)
     notes = [
-        {"number": n.number, "text": n.text, "url": _safe_url(n.citation.url)} for n in layout.notes
+        {"number": n.number, "text": n.text, "url": safe_url(n.citation.url)} for n in layout.notes
     ]
     return template.render(layout=layout, notes=notes, empty=empty)
 

@@ -16,6 +16,7 @@ by then count, so a brief for a past period reads the same whatever day it is wr
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -33,6 +34,7 @@ from tocsin.assess.risk import (
     point_risk,
 )
 from tocsin.config import Settings
+from tocsin.errors import InputError
 from tocsin.geo import haversine_km
 from tocsin.models import Event, EventFilter
 from tocsin.models_act import Asset, Brief, RiskLevel
@@ -57,11 +59,28 @@ from tocsin.report.brief_gather import (
 )
 from tocsin.report.brief_text import Phrases
 from tocsin.report.brief_writer import write_brief
-from tocsin.review import review
+from tocsin.review import cached_review
 from tocsin.risk_update import located_forecasts
 from tocsin.store import Store
 
-__all__ = ["brief_id", "build_brief", "gather"]
+__all__ = ["brief_id", "build_brief", "gather", "period_days"]
+
+_PERIOD = re.compile(r"^\s*(\d{1,4})\s*([dwm]?)\s*$", re.IGNORECASE)
+_UNIT_DAYS = {"": 1, "d": 1, "w": 7, "m": 30}
+
+
+def period_days(value: str, *, where: str = "period") -> int:
+    """Days in a period written "7d", "2w", "1m" (30 days) or "30"; ``InputError``
+    naming ``where`` (the option or field) when it is none of these."""
+    match = _PERIOD.match(value)
+    days = int(match.group(1)) * _UNIT_DAYS[match.group(2).lower()] if match else 0
+    if not 1 <= days <= 3660:
+        raise InputError(
+            f"{where} {value}",
+            "not a period",
+            "write a number of days (7d), weeks (2w) or months (1m)",
+        )
+    return days
 
 
 def brief_id(area: Area, lang: str, period_start: date, period_end: date) -> str:
@@ -109,7 +128,7 @@ def gather(
     before = start - timedelta(days=days)
     params = params or load_risk_params()
     cutoff = datetime.combine(period_end, time.max, tzinfo=UTC)
-    found = review(store)
+    found = cached_review(store)  # the web generates briefs often: one review per change
     letters = {g.source.id: g.grade.letter for g in found.sources}
     credibility = CredibilityIndex(claim_spans(found))
     docs = Docs(store, letters)

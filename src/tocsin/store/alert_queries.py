@@ -13,7 +13,17 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Table,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from tocsin.models_act import Alert, AlertQuote, AlertRule, Asset
 from tocsin.store.tables import alert_rules, alerts, assets
@@ -237,6 +247,28 @@ def known_alerts(conn: Connection) -> dict[str, Alert]:
     return {row.key: _alert(row) for row in conn.execute(select(alerts))}
 
 
+def _alert_filters(
+    *,
+    since: datetime | None,
+    asset_id: str | None,
+    rule_id: str | None,
+    kind: str | None,
+    min_severity: int | None,
+) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if since is not None:
+        where.append(alerts.c.updated >= since)
+    if asset_id is not None:
+        where.append(alerts.c.asset_id == asset_id)
+    if rule_id is not None:
+        where.append(alerts.c.rule_id == rule_id)
+    if kind is not None:
+        where.append(alerts.c.kind == kind)
+    if min_severity is not None:
+        where.append(alerts.c.severity >= min_severity)
+    return where
+
+
 def list_alerts(
     conn: Connection,
     *,
@@ -244,20 +276,34 @@ def list_alerts(
     asset_id: str | None = None,
     rule_id: str | None = None,
     kind: str | None = None,
+    min_severity: int | None = None,
     limit: int | None = None,
+    offset: int = 0,
 ) -> list[Alert]:
-    query = select(alerts).order_by(alerts.c.updated.desc(), alerts.c.key)
-    if since is not None:
-        query = query.where(alerts.c.updated >= since)
-    if asset_id is not None:
-        query = query.where(alerts.c.asset_id == asset_id)
-    if rule_id is not None:
-        query = query.where(alerts.c.rule_id == rule_id)
-    if kind is not None:
-        query = query.where(alerts.c.kind == kind)
+    where = _alert_filters(
+        since=since, asset_id=asset_id, rule_id=rule_id, kind=kind, min_severity=min_severity
+    )
+    query = select(alerts).where(*where).order_by(alerts.c.updated.desc(), alerts.c.key)
+    if offset:
+        query = query.offset(offset)
     if limit is not None:
         query = query.limit(limit)
     return [_alert(row) for row in conn.execute(query)]
+
+
+def count_alerts(
+    conn: Connection,
+    *,
+    since: datetime | None = None,
+    asset_id: str | None = None,
+    rule_id: str | None = None,
+    kind: str | None = None,
+    min_severity: int | None = None,
+) -> int:
+    where = _alert_filters(
+        since=since, asset_id=asset_id, rule_id=rule_id, kind=kind, min_severity=min_severity
+    )
+    return int(conn.execute(select(func.count()).select_from(alerts).where(*where)).scalar_one())
 
 
 def get_alert(conn: Connection, alert_id: str) -> Alert | None:
@@ -331,13 +377,32 @@ class AlertQueries:
         asset_id: str | None = None,
         rule_id: str | None = None,
         kind: str | None = None,
+        min_severity: int | None = None,
         limit: int | None = None,
+        offset: int = 0,
     ) -> list[Alert]:
-        """Alerts, the most recently updated first."""
+        """Alerts, the most recently updated first (``offset`` and ``limit``: a page)."""
         with self.engine.connect() as conn:
             return list_alerts(
-                conn, since=since, asset_id=asset_id, rule_id=rule_id, kind=kind, limit=limit
-            )
+                conn, since=since, asset_id=asset_id, rule_id=rule_id, kind=kind,
+                min_severity=min_severity, limit=limit, offset=offset,
+            )  # fmt: skip
+
+    def count_alerts(
+        self,
+        *,
+        since: datetime | None = None,
+        asset_id: str | None = None,
+        rule_id: str | None = None,
+        kind: str | None = None,
+        min_severity: int | None = None,
+    ) -> int:
+        """How many alerts ``list_alerts`` would give without a limit."""
+        with self.engine.connect() as conn:
+            return count_alerts(
+                conn, since=since, asset_id=asset_id, rule_id=rule_id, kind=kind,
+                min_severity=min_severity,
+            )  # fmt: skip
 
     def get_alert(self, alert_id: str) -> Alert | None:
         with self.engine.connect() as conn:

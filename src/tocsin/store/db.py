@@ -28,8 +28,12 @@ from tocsin.models import (
 from tocsin.store import annotation_queries, event_queries, forecast_queries, queries
 from tocsin.store.alert_queries import AlertQueries
 from tocsin.store.brief_queries import BriefQueries
+from tocsin.store.event_queries import EventListQueries
+from tocsin.store.map_queries import MapQueries
 from tocsin.store.outbox_queries import OutboxQueries
+from tocsin.store.review_queries import ReviewQueries
 from tocsin.store.risk_queries import RiskQueries
+from tocsin.store.search_queries import SearchQueries
 from tocsin.store.subscriber_queries import SubscriberQueries
 from tocsin.store.user_queries import UserQueries
 
@@ -104,7 +108,18 @@ def open_store(url: str) -> Store:
     return Store(engine)
 
 
-class Store(RiskQueries, AlertQueries, OutboxQueries, SubscriberQueries, BriefQueries, UserQueries):
+class Store(
+    RiskQueries,
+    AlertQueries,
+    OutboxQueries,
+    SubscriberQueries,
+    BriefQueries,
+    UserQueries,
+    ReviewQueries,
+    SearchQueries,
+    EventListQueries,
+    MapQueries,
+):
     """Every read and write of Tocsin's objects goes through here. The act stage's
     methods (risk, assets and alerts, outbox, subscribers, briefs) live in the mixins
     beside their queries."""

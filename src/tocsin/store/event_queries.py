@@ -12,10 +12,21 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, delete, func, insert, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    and_,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+)
 
 from tocsin.errors import InputError
 from tocsin.models import (
+    EVENT_TYPES,
     Event,
     EventFilter,
     EventReport,
@@ -337,6 +348,10 @@ def _with_reports(conn: Connection, rows: Sequence[Any]) -> list[Event]:
     return result
 
 
+_TYPE_NAMES = frozenset(t.lower() for t in EVENT_TYPES)
+_SUB_TYPE_NAMES = frozenset(s.lower() for subs in EVENT_TYPES.values() for s in subs) - _TYPE_NAMES
+
+
 def _conditions(flt: EventFilter) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = [events.c.layer == flt.layer]
     if flt.country:
@@ -349,11 +364,16 @@ def _conditions(flt: EventFilter) -> list[ColumnElement[bool]]:
         where.append(events.c.event_date <= flt.until)
     if flt.event_type:
         kind = flt.event_type.strip().lower()
-        where.append(
-            or_(
-                func.lower(events.c.event_type) == kind, func.lower(events.c.sub_event_type) == kind
-            )
-        )
+        by_type = func.lower(events.c.event_type) == kind
+        by_sub_type = func.lower(events.c.sub_event_type) == kind
+        # One side when the taxonomy says which (each has an index; an OR of the two
+        # may be planned as a scan of the whole layer), both for a name it lacks.
+        if kind in _TYPE_NAMES:
+            where.append(by_type)
+        elif kind in _SUB_TYPE_NAMES:
+            where.append(by_sub_type)
+        else:
+            where.append(or_(by_type, by_sub_type))
     if flt.actor:
         actor = flt.actor.strip()
         needle = actor.lower()
@@ -372,9 +392,8 @@ def _conditions(flt: EventFilter) -> list[ColumnElement[bool]]:
     return where
 
 
-def list_events(conn: Connection, flt: EventFilter) -> list[Event]:
-    """Events of ``flt.layer`` that match every field of ``flt``, newest first (undated
-    last), with their reports."""
+def _matching(flt: EventFilter) -> Any:
+    """The rows of ``flt``, newest first (undated last), paged by its limit and offset."""
     query = (
         select(events)
         .where(*_conditions(flt))
@@ -382,7 +401,40 @@ def list_events(conn: Connection, flt: EventFilter) -> list[Event]:
     )
     if flt.limit is not None:
         query = query.limit(flt.limit)
-    return _with_reports(conn, list(conn.execute(query)))
+    if flt.offset:
+        query = query.offset(flt.offset)
+    return query
+
+
+def list_events(conn: Connection, flt: EventFilter) -> list[Event]:
+    """Events of ``flt.layer`` that match every field of ``flt``, newest first (undated
+    last), with their reports."""
+    return _with_reports(conn, list(conn.execute(_matching(flt))))
+
+
+def list_bare_events(conn: Connection, flt: EventFilter) -> list[Event]:
+    """As :func:`list_events`, without reading the reports (``reports`` is empty): one
+    query, for tables and pages of the API."""
+    return [_event(row, ()) for row in conn.execute(_matching(flt))]
+
+
+def count_matching(conn: Connection, flt: EventFilter) -> int:
+    """How many events match ``flt`` (its limit and offset aside)."""
+    query = select(func.count()).select_from(events).where(*_conditions(flt))
+    return int(conn.execute(query).scalar_one())
+
+
+def report_counts(conn: Connection, event_ids: Sequence[str], *, layer: str) -> dict[str, int]:
+    """Event id -> how many reports are linked to it (events without any are left out)."""
+    found: dict[str, int] = {}
+    for chunk in _chunks(sorted(set(event_ids))):
+        query = (
+            select(event_reports.c.event_id, func.count())
+            .where(event_reports.c.layer == layer, event_reports.c.event_id.in_(chunk))
+            .group_by(event_reports.c.event_id)
+        )
+        found.update({event_id: int(n) for event_id, n in conn.execute(query)})
+    return found
 
 
 def get_event(conn: Connection, event_id: str) -> Event | None:
@@ -390,3 +442,27 @@ def get_event(conn: Connection, event_id: str) -> Event | None:
     rows = list(conn.execute(select(events).where(events.c.id == event_id)))
     rows.sort(key=lambda row: (row.layer != "tocsin", row.layer))
     return _with_reports(conn, rows[:1])[0] if rows else None
+
+
+class EventListQueries:
+    """``Store`` methods behind the event table and the events API: a page of events
+    without their reports, how many events match a filter, and how many reports each
+    event has. (``Store.list_events`` reads the reports too.)"""
+
+    engine: Engine
+
+    def list_bare_events(self, flt: EventFilter) -> list[Event]:
+        """Events matching ``flt`` (paged by its limit and offset), newest first, with
+        ``reports`` left empty. An unknown country raises ``InputError``."""
+        with self.engine.connect() as conn:
+            return list_bare_events(conn, flt)
+
+    def count_matching_events(self, flt: EventFilter) -> int:
+        """How many events match ``flt``, whatever its limit and offset."""
+        with self.engine.connect() as conn:
+            return count_matching(conn, flt)
+
+    def report_counts(self, event_ids: Sequence[str], *, layer: str = "tocsin") -> dict[str, int]:
+        """Event id -> number of linked reports, for these events of ``layer``."""
+        with self.engine.connect() as conn:
+            return report_counts(conn, event_ids, layer=layer)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import ColumnElement, Connection, and_, func, insert, select, update
 
 from tocsin.models import Forecast, Span
 from tocsin.store.tables import forecasts
@@ -123,3 +123,57 @@ def resolve_forecast(
         .values(status="true" if outcome else "false", evidence=evidence, resolved_on=on)
     )
     return bool(done.rowcount)
+
+
+# Views of the forecasts register (the dashboard's tabs): "open" (deadline not passed),
+# "due" (deadline passed, nobody resolved it yet: reads as expired), "resolved".
+FORECAST_VIEWS: tuple[str, ...] = ("open", "due", "resolved")
+
+
+def _view_clause(view: str, today: date) -> ColumnElement[bool]:
+    if view == "open":
+        return and_(forecasts.c.status == "open", forecasts.c.deadline >= today)
+    if view == "due":
+        return and_(forecasts.c.status == "open", forecasts.c.deadline < today)
+    if view == "resolved":
+        return forecasts.c.status.in_(("true", "false"))
+    raise ValueError(f"forecast view {view!r} is not one of {', '.join(FORECAST_VIEWS)}")
+
+
+def page_forecasts(
+    conn: Connection,
+    *,
+    view: str | None,
+    today: date,
+    source: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[Forecast], int]:
+    """One page of a view of the register (None: every forecast) and how many the view
+    holds. Open and due forecasts come soonest deadline first, resolved ones most
+    recently resolved first."""
+    where = [] if view is None else [_view_clause(view, today)]
+    if source is not None:
+        where.append(forecasts.c.source_id == source)
+    order = (
+        (forecasts.c.resolved_on.desc(), forecasts.c.deadline, forecasts.c.id)
+        if view == "resolved"
+        else (forecasts.c.deadline, forecasts.c.id)
+    )
+    query = select(forecasts).where(*where).order_by(*order).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    total = conn.execute(select(func.count()).select_from(forecasts).where(*where)).scalar_one()
+    return [_forecast(row) for row in conn.execute(query)], int(total)
+
+
+def forecast_view_counts(conn: Connection, *, today: date) -> dict[str, int]:
+    """How many forecasts each view holds."""
+    return {
+        view: int(
+            conn.execute(
+                select(func.count()).select_from(forecasts).where(_view_clause(view, today))
+            ).scalar_one()
+        )
+        for view in FORECAST_VIEWS
+    }

@@ -385,3 +385,13 @@ login_failures = Table(
     Column("at", DateTime(timezone=True), nullable=False),
     Index("ix_login_failures_key", "key", "at"),
 )
+
+# Indexes of migration 0007 for the dashboard's filtered lists. Not declared here (the
+# migration writes them; SQLAlchemy cannot reflect them on SQLite): its full-text search
+# objects (an FTS5 table and ``search_parts`` on SQLite, expression indexes on
+# PostgreSQL; ``search_queries`` reaches them), the lists' orders (events: layer,
+# event_date DESC, id; documents: published DESC, id) and the lower-cased admin1 and
+# sub_event_type of events.
+Index("ix_documents_language", documents.c.language, documents.c.published, documents.c.id)
+Index("ix_documents_source", documents.c.source_id, documents.c.published, documents.c.id)
+Index("ix_events_status", events.c.layer, events.c.status)

@@ -135,12 +135,19 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> Response:
+        # Runs outside the middleware (Starlette's ServerErrorMiddleware): set the
+        # headers here too.
         log.exception("error serving %s", request.url.path, exc_info=exc)
+        response: Response
         if is_api(request):
-            return JSONResponse({"error": "internal error"}, status_code=500)
-        return render(
-            request, "error.html.j2", {"status": 500, "message": "internal error"}, status=500
-        )
+            response = JSONResponse({"error": "internal error"}, status_code=500)
+        else:
+            response = render(
+                request, "error.html.j2", {"status": 500, "message": "internal error"}, status=500
+            )
+        response.headers.update(SECURITY_HEADERS)
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
 
 __all__ = ["HTTPException", "create_app"]
