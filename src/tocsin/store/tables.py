@@ -395,3 +395,4 @@ login_failures = Table(
 Index("ix_documents_language", documents.c.language, documents.c.published, documents.c.id)
 Index("ix_documents_source", documents.c.source_id, documents.c.published, documents.c.id)
 Index("ix_events_status", events.c.layer, events.c.status)
+Index("ix_events_week", events.c.layer, events.c.event_date, events.c.event_type)

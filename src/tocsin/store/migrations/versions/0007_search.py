@@ -186,6 +186,8 @@ def upgrade() -> None:
     op.create_index("ix_documents_language", "documents", ["language", "published", "id"])
     op.create_index("ix_documents_source", "documents", ["source_id", "published", "id"])
     op.create_index("ix_events_status", "events", ["layer", "status"])
+    # The timeline counts events per day and type in a date window: a covering index.
+    op.create_index("ix_events_week", "events", ["layer", "event_date", "event_type"])
     # The filters compare lower-cased text (event_queries._conditions); an event type is
     # found by scanning ix_events_event_type (few types, a small index).
     op.create_index("ix_events_admin1_lower", "events", ["layer", sa.text("lower(admin1)")])
@@ -199,6 +201,7 @@ def downgrade() -> None:
     for name in ("ix_events_sub_type_lower", "ix_events_admin1_lower"):
         op.drop_index(name, "events")
     op.drop_index("ix_events_status", "events")
+    op.drop_index("ix_events_week", "events")
     op.drop_index("ix_documents_source", "documents")
     op.drop_index("ix_documents_language", "documents")
     conn.exec_driver_sql("DROP INDEX IF EXISTS ix_events_listing")
