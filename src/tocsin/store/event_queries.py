@@ -22,6 +22,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    update,
 )
 
 from tocsin.errors import InputError
@@ -34,7 +35,15 @@ from tocsin.models import (
     SourcedReport,
     annotation_from_plain,
 )
-from tocsin.store.tables import annotation_rows, comments, documents, event_reports, events, sources
+from tocsin.store.tables import (
+    annotation_rows,
+    comments,
+    data_versions,
+    documents,
+    event_reports,
+    events,
+    sources,
+)
 
 _CHUNK = 500  # ids per IN (...) list: well under every backend's parameter limit
 
@@ -292,7 +301,27 @@ def save_events(conn: Connection, items: Iterable[Event], *, layer: str) -> int:
         conn.execute(insert(events), rows)
     if links:
         conn.execute(insert(event_reports), links)
+    bump_version(conn, f"events:{layer}")
     return len(rows)
+
+
+def bump_version(conn: Connection, name: str) -> None:
+    """Count one more rewrite of ``name`` (in the caller's transaction)."""
+    done = conn.execute(
+        update(data_versions)
+        .where(data_versions.c.name == name)
+        .values(version=data_versions.c.version + 1)
+    )
+    if not done.rowcount:
+        conn.execute(insert(data_versions).values(name=name, version=1))
+
+
+def data_version(conn: Connection, name: str) -> int:
+    """How many times ``name`` was rewritten (0: never)."""
+    found = conn.execute(
+        select(data_versions.c.version).where(data_versions.c.name == name)
+    ).scalar()
+    return int(found or 0)
 
 
 def event_assignments(conn: Connection, *, layer: str) -> dict[str, str]:
@@ -450,6 +479,12 @@ class EventListQueries:
     event has. (``Store.list_events`` reads the reports too.)"""
 
     engine: Engine
+
+    def events_version(self, *, layer: str = "tocsin") -> int:
+        """A number that changes whenever the events of ``layer`` are rewritten: what
+        the dashboard keys its cached maps and timelines on."""
+        with self.engine.connect() as conn:
+            return data_version(conn, f"events:{layer}")
 
     def list_bare_events(self, flt: EventFilter) -> list[Event]:
         """Events matching ``flt`` (paged by its limit and offset), newest first, with

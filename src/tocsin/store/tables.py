@@ -396,3 +396,11 @@ Index("ix_documents_language", documents.c.language, documents.c.published, docu
 Index("ix_documents_source", documents.c.source_id, documents.c.published, documents.c.id)
 Index("ix_events_status", events.c.layer, events.c.status)
 Index("ix_events_week", events.c.layer, events.c.event_date, events.c.event_type)
+
+# A version per kind of derived data ("events:tocsin"), bumped when it is rewritten.
+data_versions = Table(
+    "data_versions",
+    metadata,
+    Column("name", String(60), primary_key=True),
+    Column("version", Integer, nullable=False),
+)

@@ -23,6 +23,7 @@ from tocsin.alert.geometry import asset_shape
 from tocsin.models_act import RISK_CATEGORIES, Asset, RiskLevel
 from tocsin.web.api import PageParams, page
 from tocsin.web.deps import StoreDep, Viewer
+from tocsin.web.event_cache import cached
 from tocsin.web.map_view import (
     MAP_LIMIT,
     MAP_MAX_LIMIT,
@@ -85,7 +86,8 @@ def _event_url(event_id: str) -> str:
 
 
 def _window(store: StoreDep, params: EventParams, layer: str = "tocsin") -> EventQuery:
-    return with_default_window(params.query, store.latest_event_date(layer=layer))
+    newest = cached(store, "newest", lambda: store.latest_event_date(layer=layer), layer=layer)
+    return with_default_window(params.query, newest)
 
 
 @router.get("/map/events", summary="Events to draw on the map (GeoJSON)")
@@ -109,7 +111,10 @@ def map_events(
     coordinates or without; `truncated` says whether the limit left some out (narrow the
     filters or raise `limit` to see them)."""
     window = _window(store, params, layer)
-    found = store.map_points(window.event_filter(layer=layer), limit=limit)
+    flt = window.event_filter(layer=layer)
+    found = cached(
+        store, ("points", flt, limit), lambda: store.map_points(flt, limit=limit), layer=layer
+    )
     features = [
         {
             "type": "Feature",
@@ -157,7 +162,8 @@ def timeline(
     "2025-W37"), `start` (its Monday), `total` and `counts` per event type; `types` lists
     the types present."""
     window = _window(store, params)
-    weeks, types, cut = weeks_of(store.week_counts(window.event_filter()))
+    flt = window.event_filter()
+    weeks, types, cut = weeks_of(cached(store, ("weeks", flt), lambda: store.week_counts(flt)))
     items = [
         {
             "week": w.name,

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse
 
 from tocsin.models_act import RISK_CATEGORIES, RISK_CATEGORY_NAMES, RISK_LEVEL_NAMES
 from tocsin.web.deps import StoreDep, Viewer
+from tocsin.web.event_cache import cached
 from tocsin.web.i18n import translator
 from tocsin.web.map_view import (
     EVENT_TYPE_COLOURS,
@@ -110,7 +111,7 @@ def map_config(lang: str, query: EventQuery) -> dict[str, Any]:
 
 def _map_context(request: Request, store: StoreDep, query: EventQuery) -> dict[str, Any]:
     lang = _lang(request)
-    window = with_default_window(query, store.latest_event_date())
+    window = with_default_window(query, cached(store, "newest", store.latest_event_date))
     return {
         "map_config": map_config(lang, query),
         "legend": _legend(lang),
@@ -187,8 +188,9 @@ def timeline_page(
     query = event_query(
         country=country, admin1=admin1, event_type=type, status=status, since=since, until=until
     )
-    window = with_default_window(query, store.latest_event_date())
-    weeks, types, cut = weeks_of(store.week_counts(window.event_filter()))
+    window = with_default_window(query, cached(store, "newest", store.latest_event_date))
+    flt = window.event_filter()
+    weeks, types, cut = weeks_of(cached(store, ("weeks", flt), lambda: store.week_counts(flt)))
     names = type_names(lang)
     for kind in types:
         names.setdefault(kind, kind)
