@@ -23,6 +23,7 @@ from tocsin.store import Store
 from tocsin.store.event_queries import country_code
 from tocsin.web.api import PageParams, page
 from tocsin.web.deps import StoreDep, Viewer
+from tocsin.web.event_cache import cached
 
 router = APIRouter(prefix="/api/v1", tags=["events"])
 
@@ -170,7 +171,8 @@ def list_events(
     found = store.list_bare_events(replace(flt, limit=params.limit, offset=params.offset))
     counts = store.report_counts([e.id for e in found], layer=flt.layer)
     items = [bare_plain(e, counts.get(e.id, 0)) for e in found]
-    return page(request, items, params=params, total=store.count_matching_events(flt))
+    total = cached(store, ("count", flt), lambda: store.count_matching_events(flt), layer=flt.layer)
+    return page(request, items, params=params, total=total)
 
 
 @router.get("/events/{event_id}", summary="One event with its reports")

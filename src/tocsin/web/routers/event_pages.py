@@ -25,6 +25,7 @@ from tocsin.report.exports import write_events
 from tocsin.store import Store
 from tocsin.store.search_queries import DocumentLabel
 from tocsin.web.deps import StoreDep, Viewer
+from tocsin.web.event_cache import cached
 from tocsin.web.routers.api_events import STATUSES, FilterError, Filters
 from tocsin.web.templating import render
 
@@ -65,7 +66,9 @@ def events_page(request: Request, user: Viewer, store: StoreDep, filters: Filter
     else:
         found = store.list_bare_events(replace(flt, limit=PAGE_SIZE, offset=offset))
         counts = store.report_counts([e.id for e in found], layer=flt.layer)
-        total = store.count_matching_events(flt)
+        total = cached(
+            store, ("count", flt), lambda: store.count_matching_events(flt), layer=flt.layer
+        )
     query = urlencode(filters.query())
     return render(
         request,
