@@ -64,10 +64,11 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# Two test processes (one per core, a test file stays in one), one BLAS thread each.
 test: lint typecheck
-	$(BIN)/pytest -q -p no:cacheprovider
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile
 	$(BIN)/python eval/validate_gold.py
-	$(BIN)/python eval/run.py
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python eval/run.py
 
 # Accuracy against the gold files, with the floors of eval/floors.toml enforced.
 eval: install
@@ -90,4 +91,4 @@ lock:
 	rm -rf .lockenv
 
 clean:
-	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache .mypy_cache .ruff_cache node_modules $(VENDOR) test-artifacts

@@ -31,6 +31,7 @@ from eval.claims import (
     load_relation,
     predict_relations,
 )
+from eval.comments import COMMENTS_FILE, measure_comments, skip_unmeasured
 from eval.corpus import (
     GOLD_DIR,
     NOTES_FILE,
@@ -216,6 +217,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         predicted_groups = merged_groups(merge_items, merge_ann)
         merge_scores = merge_figures(predicted_groups, {i.id: i.group for i in merge_items})
     claim_lines, claim_figs, claim_miss = measure_claims(pairs, errors)
+    comment_started = time.perf_counter()
+    comment_figs, comment_lines, comment_miss = measure_comments(
+        gold_path=args.gold / COMMENTS_FILE, errors=errors
+    )
+    comment_elapsed = time.perf_counter() - comment_started
+    floors = skip_unmeasured(floors, comment_figs)
     elapsed = time.perf_counter() - started
 
     figures = paragraph_figures(paragraphs, scores) | note_figures(note_results, spelling)
@@ -225,6 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if event_items:
         figures |= event_figures(event_items, [tally for tally, _ in event_scores])
     figures |= merge_scores
+    figures |= comment_figs
     langs = sorted({p.lang for p in paragraphs})
     print(f"{len(paragraphs)} gold paragraphs ({', '.join(langs) or 'none'}), {len(notes)} notes")
     print("\n".join(format_table(figures, langs)))
@@ -243,7 +251,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             f" (gold pairs {int(merge_scores['events.merge.pairs_gold'])}, predicted "
             f"{int(merge_scores['events.merge.pairs_predicted'])})"
         )
+    print("\n".join(comment_lines))
+    print(f"comments: classified in {comment_elapsed:.1f} s")
     if args.verbose:
+        for miss in comment_miss:
+            print(f"  {miss}")
         for score in scores:
             for miss in score.misses:
                 print(f"  {miss}")
@@ -280,6 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "judgment_misses": [m for s in judgment_scores for m in s.misses],
             "claim_misses": claim_miss,
             "event_misses": [m for _t, misses in event_scores for m in misses],
+            "comment_misses": comment_miss,
             "problems": problems,
             "errors": errors,
             "elapsed_s": elapsed,

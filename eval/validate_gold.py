@@ -1,8 +1,10 @@
-"""Check the gold paragraph files (eval/gold/paragraphs_*.jsonl) against the gold format.
+"""Check the gold paragraph files (eval/gold/paragraphs_*.jsonl) against the gold format,
+and the gold comments (eval/gold/comments.jsonl) against theirs.
 
 Usage: .venv/bin/python eval/validate_gold.py [FILE ...]
 
-Without arguments every eval/gold/paragraphs_*.jsonl is checked. Prints one line per
+Without arguments every eval/gold/paragraphs_*.jsonl and eval/gold/comments.jsonl is
+checked (a file named comments*.jsonl is checked as gold comments). Prints one line per
 problem ("FILE:LINE id: problem") and exits 1 if there is any, 0 otherwise.
 
 Checks: valid JSON objects with the required fields; every annotated "text", "claim" and
@@ -13,6 +15,13 @@ names them (a country's role actor, or the slug of the ACLED name: "civilians-ma
 place kinds, precisions, coordinates and offsets; time values parse as an ISO day, week,
 month, year or interval; attribution kinds. An actor deliberately absent from the
 knowledge base is marked "missing_from_kb": true and only its id's shape is checked.
+
+Gold comments: one JSON object a line with ``id`` (unique), ``lang`` (fr or en),
+``text`` (non-empty), ``labels`` (a list, a subset of toxic / hateful / incitement;
+empty for none; hateful or incitement must come with toxic), ``targets`` (target
+categories of knowledge/comment_targets.toml; required, and only, when the comment is
+hateful or targets a group in an incitement), ``narratives`` (ids of
+knowledge/narratives.toml) and an optional ``kind``.
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from tocsin.config import read_toml
 from tocsin.knowledge.actors import ActorKnowledge, fold, load_actors
 
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
@@ -319,14 +329,129 @@ def check_file(path: Path, checker: Checker) -> list[str]:
     return problems
 
 
+COMMENT_LABELS = ("toxic", "hateful", "incitement")
+COMMENT_FIELDS = frozenset({"id", "lang", "text", "labels", "targets", "narratives", "kind"})
+KNOWLEDGE = Path(__file__).resolve().parent.parent / "src" / "tocsin" / "knowledge"
+# The narratives agreed for issue 8, used when knowledge/narratives.toml is absent.
+AGREED_NARRATIVES = frozenset(
+    {
+        "foreign_hand",
+        "close_borders",
+        "government_failure",
+        "fuel_shortage_blame",
+        "outsiders_blamed",
+        "peace_talks",
+    }
+)
+
+
+def narrative_ids() -> frozenset[str]:
+    """The narrative ids of knowledge/narratives.toml (the agreed ones without it)."""
+    path = KNOWLEDGE / "narratives.toml"
+    if not path.exists():
+        return AGREED_NARRATIVES
+    entries = read_toml(path, what="narrative file").get("narrative", [])
+    return frozenset(str(e["id"]) for e in entries if isinstance(e, dict) and "id" in e)
+
+
+def target_categories() -> frozenset[str]:
+    """Every category named in knowledge/comment_targets.toml."""
+    data = read_toml(KNOWLEDGE / "comment_targets.toml", what="comment target lexicon")
+    return frozenset(c for table in data.values() if isinstance(table, dict) for c in table)
+
+
+def check_comment(
+    item: Any, narratives: frozenset[str], categories: frozenset[str]
+) -> Iterator[str]:
+    if not isinstance(item, dict):
+        yield "line is not a JSON object"
+        return
+    for key in sorted(COMMENT_FIELDS - {"kind"} - set(item)):
+        yield f"missing field {key!r}"
+    if unknown := set(item) - COMMENT_FIELDS:
+        yield f"unknown field(s) {', '.join(sorted(unknown))}"
+    if not isinstance(item.get("id"), str) or not _ID.match(item.get("id", "")):
+        yield f"'id' {item.get('id')!r} must be lower case letters, digits and '-'"
+    if item.get("lang") not in LANGS:
+        yield f"'lang' {item.get('lang')!r} must be one of {sorted(LANGS)}"
+    text = item.get("text")
+    if not isinstance(text, str) or not text.strip():
+        yield "'text' must be a non-empty string"
+    lists = {}
+    for key in ("labels", "targets", "narratives"):
+        value = item.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            yield f"{key!r} must be a list of strings"
+            value = []
+        elif len(set(value)) != len(value):
+            yield f"{key!r} repeats a value"
+        lists[key] = set(value)
+    labels = lists["labels"]
+    if bad := labels - set(COMMENT_LABELS):
+        yield f"label(s) {sorted(bad)} must be among {list(COMMENT_LABELS)} (none: [])"
+    if labels & {"hateful", "incitement"} and "toxic" not in labels:
+        yield "a hateful or inciting comment is toxic too: add 'toxic'"
+    if bad := lists["targets"] - categories:
+        yield f"target(s) {sorted(bad)} are not categories of comment_targets.toml"
+    if "hateful" in labels and not lists["targets"]:
+        yield "a hateful comment names its target categories"
+    if lists["targets"] and not labels & {"hateful", "incitement"}:
+        yield "targets are given for hateful or inciting comments only"
+    if bad := lists["narratives"] - narratives:
+        yield f"narrative(s) {sorted(bad)} are not ids of knowledge/narratives.toml"
+    if "kind" in item and not isinstance(item["kind"], str):
+        yield "'kind' must be a string"
+
+
+def check_comments_file(path: Path) -> list[str]:
+    """Problems of a gold comments file, one line each ("FILE:LINE id: problem")."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        return [f"{path}: cannot read ({exc})"]
+    narratives, categories = narrative_ids(), target_categories()
+    problems: list[str] = []
+    ids: dict[str, int] = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(f"{path}:{number}: invalid JSON ({exc.msg})")
+            continue
+        cid = item.get("id", "?") if isinstance(item, dict) else "?"
+        if isinstance(cid, str) and cid in ids:
+            problems.append(f"{path}:{number} {cid}: duplicate id (first on line {ids[cid]})")
+        elif isinstance(cid, str):
+            ids[cid] = number
+        problems.extend(
+            f"{path}:{number} {cid}: {p}" for p in check_comment(item, narratives, categories)
+        )
+    if len(ids) < 100:
+        problems.append(f"{path}: {len(ids)} comments; the gold set needs at least 100")
+    return problems
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    paths = [Path(a) for a in args] or sorted(GOLD_DIR.glob("paragraphs_*.jsonl"))
+    paths = [Path(a) for a in args] or [
+        *sorted(GOLD_DIR.glob("paragraphs_*.jsonl")),
+        *sorted(GOLD_DIR.glob("comments.jsonl")),
+    ]
     if not paths:
         print(f"no gold files in {GOLD_DIR}")
         return 1
     checker = Checker(load_actors())
-    problems = [p for path in paths for p in check_file(path, checker)]
+    problems = [
+        p
+        for path in paths
+        for p in (
+            check_comments_file(path)
+            if path.name.startswith("comments")
+            else check_file(path, checker)
+        )
+    ]
     for problem in problems:
         print(problem)
     return 1 if problems else 0

@@ -1,10 +1,17 @@
-from collections.abc import Iterator
+import os
 
-import pytest
+# One BLAS thread per process: the sentence encoder's matrix products are small, extra
+# threads only fight over the two cores (and made batch results differ in the last bits).
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
 
-from tests.demostore import demo_store
-from tests.httpserver import local_server
-from tests.pgserver import postgres_url
+from collections.abc import Iterator  # noqa: E402
+
+import pytest  # noqa: E402
+
+from tests.demostore import demo_store  # noqa: E402
+from tests.httpserver import local_server  # noqa: E402
+from tests.pgserver import postgres_url  # noqa: E402
 
 __all__ = ["demo_store", "local_server", "postgres_url"]
 

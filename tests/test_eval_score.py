@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from eval import run
 from eval.claims import claim_figures
+from eval.comments import gold_figures, hatecheck_figures, heldout_figures
 from eval.corpus import (
     GOLD_DIR,
     NOTES_FILE,
@@ -345,6 +346,7 @@ def test_repository_floors_are_all_measured_metrics() -> None:
     figures |= note_figures([], {"villages": {"same": 0}})
     figures |= judgment_figures([]) | claim_figures([], [])
     figures |= event_figures([], []) | merge_figures({}, {})
+    figures |= gold_figures([], []) | heldout_figures([], []) | hatecheck_figures([], [])
     assert not [f for f in check_floors(figures, floors) if "not measured" in f]
 
 
