@@ -22,7 +22,7 @@ from tocsin.ingest.acled_csv import ACLED_COLUMNS
 from tocsin.models import Event, EventFilter
 from tocsin.report.exports import event_to_plain
 from tocsin.store import Store, open_store
-from tocsin.store.event_queries import _conditions, _matching
+from tocsin.store.event_queries import _matching, event_conditions
 from tocsin.store.tables import documents, events
 from tocsin.web.routers import event_pages
 
@@ -295,7 +295,7 @@ def test_the_table_and_its_filters_use_indexes(tmp_path: Path) -> None:
                 return " | ".join(r[3] for r in conn.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
 
             def count_plan(flt: EventFilter) -> str:
-                return plan(select(func.count()).select_from(events).where(*_conditions(flt)))
+                return plan(select(func.count()).select_from(events).where(*event_conditions(flt)))
 
             assert "ix_events_listing" in plan(_matching(EventFilter(limit=50, offset=100)))
             assert "ix_events_admin1_lower" in count_plan(EventFilter(admin1="Kayes"))

@@ -381,7 +381,10 @@ _TYPE_NAMES = frozenset(t.lower() for t in EVENT_TYPES)
 _SUB_TYPE_NAMES = frozenset(s.lower() for subs in EVENT_TYPES.values() for s in subs) - _TYPE_NAMES
 
 
-def _conditions(flt: EventFilter) -> list[ColumnElement[bool]]:
+def event_conditions(flt: EventFilter) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of ``flt`` (its limit and offset aside), shared by every event
+    query (lists, counts, the map, the timeline). An unknown country raises
+    ``InputError``."""
     where: list[ColumnElement[bool]] = [events.c.layer == flt.layer]
     if flt.country:
         where.append(events.c.country == country_code(flt.country))
@@ -425,7 +428,7 @@ def _matching(flt: EventFilter) -> Any:
     """The rows of ``flt``, newest first (undated last), paged by its limit and offset."""
     query = (
         select(events)
-        .where(*_conditions(flt))
+        .where(*event_conditions(flt))
         .order_by(events.c.event_date.desc().nulls_last(), events.c.id)
     )
     if flt.limit is not None:
@@ -449,7 +452,7 @@ def list_bare_events(conn: Connection, flt: EventFilter) -> list[Event]:
 
 def count_matching(conn: Connection, flt: EventFilter) -> int:
     """How many events match ``flt`` (its limit and offset aside)."""
-    query = select(func.count()).select_from(events).where(*_conditions(flt))
+    query = select(func.count()).select_from(events).where(*event_conditions(flt))
     return int(conn.execute(query).scalar_one())
 
 

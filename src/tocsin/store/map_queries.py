@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, func, or_, select
+from sqlalchemy import Connection, Engine, func, select
 
 from tocsin.models import EventFilter
-from tocsin.store.event_queries import country_code
+from tocsin.store.event_queries import event_conditions
 from tocsin.store.tables import alerts, documents, events, risk_levels
 
 
@@ -69,44 +69,6 @@ class Headline:
     documents: int
     alerts: int
     high_risk_places: int
-
-
-def event_conditions(flt: EventFilter) -> list[ColumnElement[bool]]:
-    """The WHERE clauses of ``flt`` (its ``limit`` aside). An unknown country raises
-    ``InputError``."""
-    where: list[ColumnElement[bool]] = [events.c.layer == flt.layer]
-    if flt.country:
-        where.append(events.c.country == country_code(flt.country))
-    if flt.admin1:
-        where.append(func.lower(events.c.admin1) == flt.admin1.strip().lower())
-    if flt.since:
-        where.append(events.c.event_date >= flt.since)
-    if flt.until:
-        where.append(events.c.event_date <= flt.until)
-    if flt.event_type:
-        kind = flt.event_type.strip().lower()
-        where.append(
-            or_(
-                func.lower(events.c.event_type) == kind,
-                func.lower(events.c.sub_event_type) == kind,
-            )
-        )
-    if flt.actor:
-        actor = flt.actor.strip()
-        needle = actor.lower()
-        where.append(
-            or_(
-                events.c.actor1 == actor,
-                events.c.actor2 == actor,
-                func.lower(events.c.actor1_name).contains(needle, autoescape=True),
-                func.lower(events.c.actor2_name).contains(needle, autoescape=True),
-                func.lower(events.c.assoc_actor_1).contains(needle, autoescape=True),
-                func.lower(events.c.assoc_actor_2).contains(needle, autoescape=True),
-            )
-        )
-    if flt.status:
-        where.append(events.c.status == flt.status)
-    return where
 
 
 def map_points(conn: Connection, flt: EventFilter, *, limit: int) -> MapPoints:

@@ -26,6 +26,14 @@ def _precision(value: str | None) -> Precision | None:
     return Precision(value) if value else None
 
 
+def precise_day(published: datetime | None, precision: object, *, missing: str = "") -> str:
+    """A date written as precisely as it is known: 2025-11-04, 2025-11 or 2025."""
+    if published is None:
+        return missing
+    day = published.date().isoformat()
+    return {"month": day[:7], "year": day[:4]}.get(str(precision), day)
+
+
 @dataclass(frozen=True, slots=True)
 class DocumentRow:
     """One line of ``docs list``."""
@@ -45,10 +53,7 @@ class DocumentRow:
     @property
     def when(self) -> str:
         """The publication date as precise as it is known: 2025-11-04, 2025-11 or 2025."""
-        if self.published is None:
-            return "no date"
-        day = self.published.date().isoformat()
-        return {"month": day[:7], "year": day[:4]}.get(str(self.published_precision), day)
+        return precise_day(self.published, self.published_precision, missing="no date")
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,7 @@ from sqlalchemy import (
 
 from tocsin.highlights import Snippet, snippet, words
 from tocsin.models import Kind, Precision, Source
+from tocsin.store.queries import precise_day
 from tocsin.store.tables import comments, documents, sources
 
 PG_CONFIG = "tocsin_search"  # the text search configuration of migration 0007
@@ -91,10 +92,7 @@ class DocumentItem:
     @property
     def when(self) -> str:
         """The publication date as precise as it is known: 2025-11-04, 2025-11 or 2025."""
-        if self.published is None:
-            return ""
-        day = self.published.date().isoformat()
-        return {"month": day[:7], "year": day[:4]}.get(str(self.published_precision), day)
+        return precise_day(self.published, self.published_precision)
 
 
 @dataclass(frozen=True, slots=True)

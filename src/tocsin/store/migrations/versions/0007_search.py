@@ -188,7 +188,7 @@ def upgrade() -> None:
     op.create_index("ix_events_status", "events", ["layer", "status"])
     # The timeline counts events per day and type in a date window: a covering index.
     op.create_index("ix_events_week", "events", ["layer", "event_date", "event_type"])
-    # The filters compare lower-cased text (event_queries._conditions); an event type is
+    # The filters compare lower-cased text (event_queries.event_conditions); an event type is
     # found by scanning ix_events_event_type (few types, a small index).
     op.create_index("ix_events_admin1_lower", "events", ["layer", sa.text("lower(admin1)")])
     op.create_index(
