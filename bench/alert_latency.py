@@ -28,11 +28,11 @@ from pathlib import Path  # noqa: E402
 
 from rich.console import Console  # noqa: E402
 
+from tocsin.app.demo import corpus_files, corpus_path  # noqa: E402
+from tocsin.app.demo.act import DEMO_NOW, load_organisation  # noqa: E402
+from tocsin.app.pipeline import Hints, Pipeline  # noqa: E402
 from tocsin.config import load_settings  # noqa: E402
-from tocsin.demo import corpus_files, corpus_path  # noqa: E402
-from tocsin.demo.act import DEMO_NOW, load_organisation  # noqa: E402
 from tocsin.extract.annotate import Extractor  # noqa: E402
-from tocsin.pipeline import Hints, Pipeline  # noqa: E402
 from tocsin.store import open_store  # noqa: E402
 
 

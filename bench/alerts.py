@@ -37,10 +37,9 @@ import numpy as np
 
 from tocsin.alert.geometry import asset_shape
 from tocsin.alert.rules import match_events
-from tocsin.assess.risk import compute_risk
-from tocsin.assess.risk_params import load_risk_params
-from tocsin.models import EVENT_TAGS, EVENT_TYPES, Event, EventFilter
-from tocsin.models_act import AlertRule, Asset
+from tocsin.assess.risk.levels import compute_risk
+from tocsin.assess.risk.params import load_risk_params
+from tocsin.models import EVENT_TAGS, EVENT_TYPES, AlertRule, Asset, Event, EventFilter
 from tocsin.store import open_store
 
 ASOF = date(2025, 12, 8)

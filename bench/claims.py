@@ -33,8 +33,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
-from tocsin.assess.claims import ClaimIndex
-from tocsin.assess.claims_relation import reading_of
+from tocsin.assess.claims.register import ClaimIndex
+from tocsin.assess.claims.relation import reading_of
 from tocsin.assess.encoder import Encoder
 from tocsin.models import Span, Statement
 

@@ -41,7 +41,7 @@ from tocsin.comments.classify import classify_texts  # noqa: E402
 from tocsin.comments.reading import Part, read_parts  # noqa: E402
 from tocsin.comments.resolve import shared_matcher  # noqa: E402
 from tocsin.comments.summary import overall_summary, summarise  # noqa: E402
-from tocsin.models_comments import CommentScores  # noqa: E402
+from tocsin.models import CommentScores  # noqa: E402
 from tocsin.store import open_store  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

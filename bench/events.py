@@ -36,7 +36,7 @@ from pathlib import Path  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from extract import build_docs  # noqa: E402
-from tocsin.assess.merge import merge_reports  # noqa: E402
+from tocsin.assess.merge.reports import merge_reports  # noqa: E402
 from tocsin.extract.annotate import Extractor  # noqa: E402
 from tocsin.models import Document, Precision, Source, SourcedReport  # noqa: E402
 

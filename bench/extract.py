@@ -34,12 +34,12 @@ import time  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+from tocsin.app.demo import corpus_files, corpus_path  # noqa: E402
+from tocsin.app.pipeline import Pipeline  # noqa: E402
 from tocsin.config import Settings  # noqa: E402
-from tocsin.demo import corpus_files, corpus_path  # noqa: E402
 from tocsin.extract.annotate import Extractor  # noqa: E402
 from tocsin.extract.nlp import MODELS, shared_models  # noqa: E402
 from tocsin.models import Document, Precision, Source  # noqa: E402
-from tocsin.pipeline import Pipeline  # noqa: E402
 from tocsin.store import open_store  # noqa: E402
 
 GOLD = Path(__file__).resolve().parent.parent / "eval" / "gold"

@@ -23,9 +23,9 @@ from pathlib import Path
 import lxml.html
 import trafilatura
 
+from tocsin.app.demo import corpus_path
+from tocsin.app.pipeline import Pipeline
 from tocsin.config import Settings
-from tocsin.demo import corpus_path
-from tocsin.pipeline import Pipeline
 from tocsin.store import open_store
 
 

@@ -40,11 +40,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from alerts import ASOF, hot_spots, make_events
 
-from tocsin import users
+from tocsin.app import users
+from tocsin.app.demo import corpus_path
+from tocsin.app.risk import store_risk
 from tocsin.config import Settings
-from tocsin.demo import corpus_path
 from tocsin.models import Comment, Document, Kind, Source
-from tocsin.risk_update import store_risk
 from tocsin.store import open_store
 
 SERVER = """

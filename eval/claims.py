@@ -3,7 +3,7 @@
 Each pair holds two short texts (``a``, ``b``, each with its ``lang``) and the gold
 relation: ``same`` (they assert the same proposition: paraphrase or translation),
 ``different`` (they may share actors and places but assert different things) or
-``opposite`` (they cannot both be true). ``tocsin.assess.claims.relation(a, b)`` is asked
+``opposite`` (they cannot both be true). ``tocsin.assess.claims.register.relation(a, b)`` is asked
 for each pair, with both texts as affirming statements (the relation decides stance
 from the text itself). Figures: grouping precision and recall (predicted ``same`` against
 gold ``same``) and contradiction precision and recall (``opposite``), overall and on
@@ -26,8 +26,8 @@ from tocsin.models import Span, Statement
 CLAIM_PAIRS_FILE = "claim_pairs.jsonl"
 RELATIONS = ("same", "different", "opposite")
 # Where ``relation`` is looked for, in order (the second is the module that implements it,
-# in case ``tocsin.assess.claims`` does not re-export it).
-RELATION_MODULES = ("tocsin.assess.claims", "tocsin.assess.claims_relation")
+# in case ``tocsin.assess.claims.register`` does not re-export it).
+RELATION_MODULES = ("tocsin.assess.claims.register", "tocsin.assess.claims.relation")
 
 Relation = Callable[[Statement, Statement], str]
 

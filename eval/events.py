@@ -20,7 +20,7 @@ from typing import Any
 
 from eval.corpus import GoldError, Job, _read_jsonl, find_span
 from eval.score import Counts, assign_greedy, overlap
-from tocsin.geo import haversine_km
+from tocsin.geo.distance import haversine_km
 from tocsin.models import EVENT_TAGS, EVENT_TYPES, Annotations, EventReport, Kind, SourcedReport
 
 NEWS_FILE = "events_fr.jsonl"
@@ -292,9 +292,9 @@ def merge_jobs(items: Sequence[Any]) -> list[Job]:
 
 def merged_groups(items: Sequence[Any], annotations: Sequence[Annotations]) -> dict[str, str]:
     """Each report's predicted event: its reports are merged across items by
-    ``tocsin.assess.merge.merge_reports``; an item's event is the one holding most of its
+    ``tocsin.assess.merge.reports.merge_reports``; an item's event is the one holding most of its
     reports (the first on a tie). Items without a report are left out (alone)."""
-    from tocsin.assess.merge import merge_reports
+    from tocsin.assess.merge.reports import merge_reports
 
     sourced = []
     for item, ann in zip(items, annotations, strict=True):

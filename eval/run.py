@@ -151,7 +151,7 @@ def measure_claims(
         return [], {}, []
     relation = load_relation()
     if relation is None:
-        return ["claims: not measured (tocsin.assess.claims missing)"], {}, []
+        return ["claims: not measured (tocsin.assess.claims.register missing)"], {}, []
     predicted = predict_relations(relation, pairs, errors=errors)
     figures = claim_figures(pairs, predicted)
     return format_claims(figures), figures, claim_misses(pairs, predicted)

@@ -32,7 +32,7 @@ from eval.corpus import (
     GoldPlace,
     GoldTime,
 )
-from tocsin.geo import haversine_km
+from tocsin.geo.distance import haversine_km
 from tocsin.models import ActorRef, Annotations, Attribution, PlaceRef, Span, TimeRef
 
 KINDS = ("actors", "places", "times", "attributions")

@@ -71,7 +71,7 @@ def match_term(phrase: str, terms: dict[str, str]) -> str | None:
 
 def calibrate(path: Path) -> list[tuple[str, str, int, float, float, float, float, float, bool]]:
     """Per matched phrase: phrase, term, n, median, q1, q3, low, high, median inside."""
-    from tocsin.extract.estimative_lexicon import load_estimative_lexicon
+    from tocsin.extract.estimative.lexicon import load_estimative_lexicon
 
     readings = read_readings(path)
     terms = {term.lower(): term for term in readings}

@@ -16,7 +16,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from tocsin.extract.gazetteer import admin_display, clean_alternates
+from tocsin.geo.gazetteer import admin_display, clean_alternates
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT.parent / "shared" / "data" / "geonames_westafrica"

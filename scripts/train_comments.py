@@ -52,7 +52,7 @@ from tocsin.comments.corpus import (  # noqa: E402
     shared_data_dir,
 )
 from tocsin.comments.features import DIM, MAX_CHARS, hash_rows  # noqa: E402
-from tocsin.models_comments import COMMENT_LABELS  # noqa: E402
+from tocsin.models import COMMENT_LABELS  # noqa: E402
 
 OUT = ROOT / "src" / "tocsin" / "comments" / "model"
 VERSION = "comments-linear-2"

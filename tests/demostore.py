@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from tocsin.alert.assets import read_assets
+from tocsin.app.demo import corpus_files, corpus_path
+from tocsin.app.events import update_events
+from tocsin.app.pipeline import Pipeline
 from tocsin.assess.forecasts import forecasts_from
 from tocsin.config import Settings
-from tocsin.demo import corpus_files, corpus_path
-from tocsin.event_update import update_events
 from tocsin.extract.annotate import Extractor
-from tocsin.pipeline import Pipeline
 from tocsin.store import Store, open_store
 
 DEMO_NOW = datetime(2025, 12, 8, 18, 0, tzinfo=UTC)

@@ -353,7 +353,7 @@ def test_missing_relation_module_is_not_measured(monkeypatch: pytest.MonkeyPatch
     assert load_relation(("tocsin.no_such_module",)) is None
     monkeypatch.setattr(run, "load_relation", lambda: None)
     lines, figures, misses = run.measure_claims(PAIRS, [])
-    assert lines == ["claims: not measured (tocsin.assess.claims missing)"]
+    assert lines == ["claims: not measured (tocsin.assess.claims.register missing)"]
     assert figures == {} and misses == []
 
 

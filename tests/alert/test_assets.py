@@ -20,8 +20,8 @@ from tocsin.alert.assets import (
 )
 from tocsin.alert.geometry import PointGrid, asset_shape
 from tocsin.errors import ConfigError, InputError
-from tocsin.geo import haversine_km
-from tocsin.models_act import AlertRule, Asset
+from tocsin.geo.distance import haversine_km
+from tocsin.models import AlertRule, Asset
 
 OFFICE = Asset("office", "Office", "site", "point", ((12.6392, -8.0029),), radius_km=1.0)
 # a square about 1.1 km a side in Bamako (lat, lon)
@@ -44,7 +44,15 @@ ROUTE = Asset(
 
 
 def _org_file(name: str) -> Path:
-    return Path(__file__).resolve().parents[2] / "src" / "tocsin" / "demo" / "organisation" / name
+    return (
+        Path(__file__).resolve().parents[2]
+        / "src"
+        / "tocsin"
+        / "app"
+        / "demo"
+        / "organisation"
+        / name
+    )
 
 
 # ---------------------------------------------------------------- geometry

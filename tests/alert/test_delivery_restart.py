@@ -30,7 +30,7 @@ from tests.smtpserver import SmtpServer, smtp_server
 from tocsin.alert.messages import alert_messages
 from tocsin.alert.outbox import queue_messages
 from tocsin.config import Settings
-from tocsin.models_act import OutboxMessage
+from tocsin.models import OutboxMessage
 from tocsin.store import open_store
 
 __all__ = ["smtp_server"]

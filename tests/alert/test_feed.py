@@ -14,7 +14,7 @@ from tests.alert.test_outbox import OFFICE, T0, make_alert, tocsin
 from tocsin.alert.feed import ATOM, atom_feed, entry_id
 from tocsin.alert.messages import clean_line
 from tocsin.config import Settings
-from tocsin.models_act import AlertQuote
+from tocsin.models import AlertQuote
 from tocsin.store import open_store
 
 NS = {"a": ATOM}

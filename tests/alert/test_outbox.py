@@ -29,7 +29,7 @@ from tocsin.alert.outbox import (
 )
 from tocsin.config import Settings
 from tocsin.errors import InputError
-from tocsin.models_act import Alert, AlertQuote, AlertRule, Asset, OutboxMessage
+from tocsin.models import Alert, AlertQuote, AlertRule, Asset, OutboxMessage
 from tocsin.store import Store, open_store
 
 __all__ = ["smtp_server"]

@@ -20,12 +20,23 @@ from tocsin.alert.rules import (
     match_forecasts,
     match_risk,
 )
-from tocsin.areas import Area
-from tocsin.assess.risk_params import load_risk_params
-from tocsin.assess.risk_weights import LocatedForecast
-from tocsin.models import Event, EventReport, Forecast, Kind, SourcedReport, Span
-from tocsin.models_act import AlertQuote, AlertRule, Asset, RiskContribution, RiskLevel
-from tocsin.risk_update import RiskChange
+from tocsin.app.risk import RiskChange
+from tocsin.assess.risk.params import load_risk_params
+from tocsin.assess.risk.weights import LocatedForecast
+from tocsin.geo.areas import Area
+from tocsin.models import (
+    AlertQuote,
+    AlertRule,
+    Asset,
+    Event,
+    EventReport,
+    Forecast,
+    Kind,
+    RiskContribution,
+    RiskLevel,
+    SourcedReport,
+    Span,
+)
 
 NOW = datetime(2025, 11, 5, 8, 0, tzinfo=UTC)
 LATER = datetime(2025, 11, 6, 9, 30, tzinfo=UTC)

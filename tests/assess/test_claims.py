@@ -11,14 +11,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tocsin.assess.claims import (
+from tocsin.assess.claims.register import (
     ClaimIndex,
     independent_sources,
     relation,
     stance_of,
     statements_from,
 )
-from tocsin.assess.claims_stance import load_stance_lexicon, read_stance
+from tocsin.assess.claims.stance import load_stance_lexicon, read_stance
 from tocsin.assess.encoder import Encoder, shared_encoder
 from tocsin.errors import ConfigError
 from tocsin.models import (
@@ -507,7 +507,7 @@ def test_contrary_states_without_negation(encoder: Encoder, a: str, b: str, expe
 
 
 def test_contrary_lexicon_user_file_and_errors(tmp_path: Path) -> None:
-    from tocsin.assess.claims_contrary import contrary, load_contrary
+    from tocsin.assess.claims.contrary import contrary, load_contrary
 
     extra = tmp_path / "more.toml"
     extra.write_text('[[concept]]\nname = "wet / dry"\na = ["wet"]\nb = ["dry*"]\n')

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tocsin.assess.merge import derived_id, load_merge_params, merge_reports
+from tocsin.assess.merge.reports import derived_id, load_merge_params, merge_reports
 from tocsin.errors import ConfigError, InputError
 from tocsin.models import Event, EventReport, Kind, SourcedReport, Span
 

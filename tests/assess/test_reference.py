@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tocsin.assess.reference import MatchedPair, compare_layers
-from tocsin.geo import haversine_km
+from tocsin.geo.distance import haversine_km
 from tocsin.ingest.acled_csv import read_acled_csv
 from tocsin.models import Event
 

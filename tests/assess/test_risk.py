@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tocsin.assess.risk import (
+from tocsin.assess.risk.levels import (
     LocatedForecast,
     compute_risk,
     event_categories,
@@ -19,11 +19,19 @@ from tocsin.assess.risk import (
     point_risk,
     point_risks,
 )
-from tocsin.assess.risk_weights import distance_weight, event_credibility, event_points
+from tocsin.assess.risk.weights import distance_weight, event_credibility, event_points
 from tocsin.errors import ConfigError
-from tocsin.geo import haversine_km
-from tocsin.models import Event, EventReport, Forecast, SourcedReport, Span
-from tocsin.models_act import RISK_CATEGORIES, RiskContribution, RiskLevel
+from tocsin.geo.distance import haversine_km
+from tocsin.models import (
+    RISK_CATEGORIES,
+    Event,
+    EventReport,
+    Forecast,
+    RiskContribution,
+    RiskLevel,
+    SourcedReport,
+    Span,
+)
 
 ASOF = date(2025, 12, 8)
 PARAMS = load_risk_params()

@@ -18,7 +18,7 @@ from tocsin.comments.classify import classify_texts, model_version
 from tocsin.comments.features import DIM, MAX_CHARS, fold, hash_rows, marked, tokens
 from tocsin.comments.targets import load_targets
 from tocsin.errors import ConfigError
-from tocsin.models_comments import COMMENT_LABELS, CommentScores
+from tocsin.models import COMMENT_LABELS, CommentScores
 
 NONE = ("none",)
 

@@ -24,7 +24,7 @@ from eval.comments import (
 from eval.validate_gold import check_comments_file
 
 from tocsin.comments.corpus import own_comments, split_of
-from tocsin.models_comments import CommentScores
+from tocsin.models import CommentScores
 
 
 def scores(*labels: str, targets: tuple[str, ...] = ()) -> CommentScores:

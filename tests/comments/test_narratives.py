@@ -16,7 +16,7 @@ from tocsin.comments.narratives import clause_spans
 from tocsin.comments.reading import Part, Thread, read_parts
 from tocsin.comments.summary import summarise
 from tocsin.errors import ConfigError
-from tocsin.models_comments import CommentScores
+from tocsin.models import CommentScores
 
 MONDAY = datetime(2025, 11, 3, 9, 0, tzinfo=UTC)  # ISO week 2025-W45
 

@@ -22,8 +22,16 @@ from tocsin.comments.summary import (
     summary_to_plain,
 )
 from tocsin.errors import InputError
-from tocsin.models import Annotations, Comment, Document, Kind, PlaceRef, Source, Span
-from tocsin.models_comments import CommentScores
+from tocsin.models import (
+    Annotations,
+    Comment,
+    CommentScores,
+    Document,
+    Kind,
+    PlaceRef,
+    Source,
+    Span,
+)
 from tocsin.store import Store, open_store
 
 NOW = datetime(2025, 11, 10, 12, 0, tzinfo=UTC)

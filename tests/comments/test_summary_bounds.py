@@ -18,7 +18,7 @@ from tocsin.assess.encoder import DIM, Encoder, Vectors, shared_encoder
 from tocsin.comments.narratives import BATCH
 from tocsin.comments.reading import CLASSIFY_BATCH, Part, read_parts
 from tocsin.comments.summary import summarise
-from tocsin.models_comments import CommentScores
+from tocsin.models import CommentScores
 
 START = datetime(2025, 11, 3, 6, 0, tzinfo=UTC)
 SPAM = "Il faut expulser tous ces étrangers qui achètent notre carburant, dehors !"

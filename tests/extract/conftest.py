@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tocsin.extract.gazetteer import Gazetteer
 from tocsin.extract.nlp import Models, shared_models
+from tocsin.geo.gazetteer import Gazetteer
 
 
 @pytest.fixture(scope="session")

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from tocsin.app.pipeline import Pipeline
 from tocsin.config import Settings
 from tocsin.extract.annotate import Extractor
-from tocsin.extract.gazetteer import Gazetteer
 from tocsin.extract.nlp import Models, chunks
+from tocsin.geo.gazetteer import Gazetteer
 from tocsin.models import Comment, Document, Precision, Source
-from tocsin.pipeline import Pipeline
 from tocsin.store import open_store
 
 ARTICLE = (

@@ -12,7 +12,11 @@ import pytest
 from eval import wep_calibration
 
 from tocsin.errors import ConfigError
-from tocsin.extract.estimative import extract_judgments, icd_label, load_estimative_lexicon
+from tocsin.extract.estimative.judgments import (
+    extract_judgments,
+    icd_label,
+    load_estimative_lexicon,
+)
 from tocsin.extract.nlp import TextAnalysis
 from tocsin.models import Attribution, Judgment, Span, TimeRef
 

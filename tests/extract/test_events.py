@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tocsin.extract.annotate import Extractor
-from tocsin.extract.events_lexicon import fold_same, load_event_lexicon
-from tocsin.extract.gazetteer import Gazetteer
+from tocsin.extract.events.lexicon import fold_same, load_event_lexicon
 from tocsin.extract.nlp import Models
+from tocsin.geo.gazetteer import Gazetteer
 from tocsin.models import Document, EventReport, Source
 
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tocsin.errors import ConfigError
-from tocsin.extract.events_fatalities import (
+from tocsin.extract.events.fatalities import (
     Fatalities,
     FatalityLexicon,
     find_fatalities,

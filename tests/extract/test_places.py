@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from tocsin.errors import ConfigError
-from tocsin.extract.gazetteer import BUNDLED, Gazetteer
 from tocsin.extract.nlp import Entity, Models, TextAnalysis
-from tocsin.extract.places import PlaceResolver, document_focus, load_place_lexicon
+from tocsin.extract.places.resolve import PlaceResolver, document_focus, load_place_lexicon
+from tocsin.geo.gazetteer import BUNDLED, Gazetteer
 from tocsin.models import PlaceRef, Span
 
 pytestmark = pytest.mark.skipif(

@@ -10,13 +10,13 @@ import pytest
 
 from tocsin.errors import ConfigError
 from tocsin.extract.nlp import Models, TextAnalysis
-from tocsin.extract.quality import (
+from tocsin.extract.quality.scores import (
     SourcingQuality,
     assess_quality,
     excerpts,
     load_quality_lexicon,
 )
-from tocsin.extract.sourcing import extract_attributions
+from tocsin.extract.sourcing.attributions import extract_attributions
 from tocsin.models import Annotations, Attribution, Span
 
 WIRE_FR = (

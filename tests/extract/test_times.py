@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tocsin.errors import ConfigError
 from tocsin.extract.nlp import Entity, TextAnalysis
-from tocsin.extract.times import _add_months, extract_times, load_time_lexicon
+from tocsin.extract.times.resolve import _add_months, extract_times, load_time_lexicon
 from tocsin.models import TimeRef
 
 PUB = date(2025, 10, 15)  # a Wednesday, ISO week 42

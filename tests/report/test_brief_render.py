@@ -15,11 +15,11 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from tocsin.areas import resolve_area
+from tocsin.app.briefs import build_brief
 from tocsin.errors import InputError
-from tocsin.models_act import Brief, BriefSection, Citation, Sentence
-from tocsin.report.brief_render import render_brief
-from tocsin.report.briefs import build_brief
+from tocsin.geo.areas import resolve_area
+from tocsin.models import Brief, BriefSection, Citation, Sentence
+from tocsin.report.brief.render import render_brief
 from tocsin.store import Store
 
 NOW = datetime(2025, 12, 8, 18, 0, tzinfo=UTC)

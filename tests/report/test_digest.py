@@ -21,9 +21,22 @@ from tocsin.alert.messages import read_email_body
 from tocsin.alert.outbox import deliver
 from tocsin.config import Settings
 from tocsin.errors import ConfigError, InputError
-from tocsin.models import Annotations, Document, Event, Forecast, Kind, PlaceRef, Source, Span
-from tocsin.models_act import Brief, BriefSection, RiskLevel, Sentence, Subscriber
-from tocsin.report.digest import (
+from tocsin.models import (
+    Annotations,
+    Brief,
+    BriefSection,
+    Document,
+    Event,
+    Forecast,
+    Kind,
+    PlaceRef,
+    RiskLevel,
+    Sentence,
+    Source,
+    Span,
+    Subscriber,
+)
+from tocsin.report.digest.messages import (
     build_digest,
     digest_due,
     digest_message_id,

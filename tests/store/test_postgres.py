@@ -6,11 +6,11 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from tests.app.test_pipeline import WP_COMMENTS
 from tests.factories import article_html
 from tests.store.test_db import _doc
-from tests.test_pipeline import WP_COMMENTS
+from tocsin.app.pipeline import Pipeline
 from tocsin.config import Settings
-from tocsin.pipeline import Pipeline
 from tocsin.store import open_store
 
 

@@ -23,18 +23,18 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.demostore import DEMO_NOW
-from tocsin import users
-from tocsin.alerting import update_alerts
-from tocsin.areas import resolve_area
+from tocsin.app import users
+from tocsin.app.alerts import update_alerts
+from tocsin.app.briefs import build_brief
+from tocsin.app.demo import corpus_path
+from tocsin.app.demo.act import DEMO_ASOF, organisation_path
+from tocsin.app.events import update_events
+from tocsin.app.pipeline import Pipeline
 from tocsin.assess.forecasts import forecasts_from
 from tocsin.config import Settings
-from tocsin.demo import corpus_path
-from tocsin.demo.act import DEMO_ASOF, organisation_path
-from tocsin.event_update import update_events
 from tocsin.extract.annotate import Extractor
-from tocsin.pipeline import Pipeline
-from tocsin.report.brief_render import render_brief
-from tocsin.report.briefs import build_brief
+from tocsin.geo.areas import resolve_area
+from tocsin.report.brief.render import render_brief
 from tocsin.store import Store, open_store
 from tocsin.web import create_app
 
@@ -67,7 +67,7 @@ def _add_hostile(store: Store, settings: Settings) -> None:
 def build_web_db(demo: Store, path: Path) -> Path:
     """Copy the demo store to ``path`` and add what the dashboard shows."""
     from tocsin.alert.rule_files import read_rules
-    from tocsin.report.digest import read_subscribers
+    from tocsin.report.digest.messages import read_subscribers
 
     source = demo.engine.url.database
     assert source

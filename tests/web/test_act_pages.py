@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.web.conftest import login
-from tocsin.report.digest import unsubscribe_url
+from tocsin.report.digest.messages import unsubscribe_url
 
 
 def html(page: Any, status: int = 200) -> Any:

@@ -14,8 +14,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.web.conftest import login
+from tocsin.app.review import REVIEWS, cached_review
 from tocsin.models import Annotations, Attribution, Document, Kind, Precision, Source, Span
-from tocsin.review import REVIEWS, cached_review
 from tocsin.store import Store
 
 CLAIM = "L'armée malienne a repris le contrôle de la ville de Léré après trois jours de combats."
@@ -244,7 +244,7 @@ def test_an_analyst_resolves_a_forecast(web_app: FastAPI) -> None:
 
 
 def test_the_api_resolves_with_a_token_or_the_csrf_header(web_app: FastAPI) -> None:
-    from tocsin import users
+    from tocsin.app import users
 
     store = web_app.state.store
     fid = store.list_forecasts()[0].id

@@ -156,7 +156,7 @@ def test_a_brief_that_cannot_be_written_gets_the_form_again(web_app: FastAPI) ->
 
 
 def test_briefs_through_the_api(web_app: FastAPI) -> None:
-    from tocsin import users
+    from tocsin.app import users
 
     token = users.issue_token(web_app.state.store, "analyst", name="briefs").token
     client = TestClient(web_app, headers={"Authorization": f"Bearer {token}"})
@@ -187,8 +187,7 @@ def test_every_string_of_these_pages_is_in_both_languages() -> None:
     """The keys these templates name literally, and the families they build from data."""
     from pathlib import Path
 
-    from tocsin.models import ICD_LABELS, Kind
-    from tocsin.models_act import ALERT_KINDS, ASSET_KINDS, RISK_CATEGORIES
+    from tocsin.models import ALERT_KINDS, ASSET_KINDS, ICD_LABELS, RISK_CATEGORIES, Kind
     from tocsin.web.i18n import strings
 
     folder = Path(__file__).parents[2] / "src" / "tocsin" / "web" / "templates"

@@ -7,7 +7,7 @@ a brief is generated and downloaded. Screenshots of the main pages are saved to
 test-artifacts/screenshots/ (see tests/web/browser.py).
 
 Only correct passwords are typed here, but one: every failed login counts against
-127.0.0.1 (``tocsin.users.MAX_FAILURES``), which all these sign-ins share.
+127.0.0.1 (``tocsin.app.users.MAX_FAILURES``), which all these sign-ins share.
 """
 
 from __future__ import annotations

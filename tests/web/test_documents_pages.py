@@ -13,7 +13,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.web.conftest import login
-from tocsin.highlights import every_ref
 from tocsin.models import (
     ActorRef,
     Annotations,
@@ -28,6 +27,7 @@ from tocsin.models import (
     Span,
     annotation_to_plain,
 )
+from tocsin.report.highlights import every_ref
 from tocsin.store import Store
 from tocsin.web.routers import document_pages
 from tocsin.web.routers.document_pages import MAX_DEPTH, safe_href, thread_layout, thread_order

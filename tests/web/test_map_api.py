@@ -14,7 +14,7 @@ import shapely
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tocsin import users
+from tocsin.app import users
 from tocsin.models import EventFilter
 from tocsin.store import Store
 from tocsin.web.map_view import iso_numeric

@@ -16,8 +16,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.web.conftest import login
-from tocsin.models import EventFilter
-from tocsin.models_act import RiskContribution, RiskLevel
+from tocsin.models import EventFilter, RiskContribution, RiskLevel
 from tocsin.store import Store
 from tocsin.web.map_view import EVENT_TYPE_COLOURS, LEVEL_COLOURS
 

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete
 
-from tocsin.models import Event, EventFilter
-from tocsin.models_act import RiskLevel
+from tocsin.models import Event, EventFilter, RiskLevel
 from tocsin.store import Store, open_store
 from tocsin.store.map_queries import WeekCount
 from tocsin.store.tables import risk_levels

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from fastapi import HTTPException
 
-from tocsin.models_act import RiskLevel
+from tocsin.models import RiskLevel
 from tocsin.store.map_queries import WeekCount
 from tocsin.web.map_view import (
     MAX_WEEKS,

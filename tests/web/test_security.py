@@ -24,7 +24,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from tests.web.conftest import PASSWORDS, copy_db, csrf_of, login, web_settings
-from tocsin import users
+from tocsin.app import users
 from tocsin.web import create_app
 from tocsin.web.app import CSP
 from tocsin.web.deps import SESSION_COOKIE, AnalystWrite, Viewer

@@ -1,4 +1,4 @@
-"""``tocsin.users``: users, passwords, the login rate limit, sessions and API tokens,
+"""``tocsin.app.users``: users, passwords, the login rate limit, sessions and API tokens,
 over a real SQLite store."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from tocsin import users
+from tocsin.app import users
 from tocsin.errors import AuthError
 from tocsin.store import Store, open_store
 

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.web.conftest import PASSWORDS, login
-from tocsin import users
+from tocsin.app import users
 
 
 @pytest.fixture

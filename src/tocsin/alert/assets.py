@@ -30,7 +30,7 @@ from tocsin.alert.geometry import asset_shape, shape_problem
 from tocsin.alert.rule_files import make_rule, read_rules
 from tocsin.errors import InputError
 from tocsin.knowledge import slug
-from tocsin.models_act import ASSET_KINDS, GEOMETRIES, Asset
+from tocsin.models import ASSET_KINDS, GEOMETRIES, Asset
 
 __all__ = [
     "AssetImport",

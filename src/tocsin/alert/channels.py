@@ -31,7 +31,7 @@ import httpx
 
 from tocsin.alert.messages import clean_line, read_email_body
 from tocsin.config import Settings
-from tocsin.models_act import OutboxMessage
+from tocsin.models import OutboxMessage
 
 __all__ = [
     "Channels",

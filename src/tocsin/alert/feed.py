@@ -22,7 +22,7 @@ from tocsin.alert.messages import (
     source_grade,
 )
 from tocsin.config import Settings
-from tocsin.models_act import Alert, Asset
+from tocsin.models import Alert, Asset
 
 __all__ = ["ATOM", "atom_feed", "entry_id"]
 

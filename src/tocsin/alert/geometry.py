@@ -24,8 +24,8 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 
-from tocsin.geo import EARTH_RADIUS_KM
-from tocsin.models_act import Asset
+from tocsin.geo.distance import EARTH_RADIUS_KM
+from tocsin.models import Asset
 
 KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180.0
 CELL_DEGREES = 0.5  # the grid's cell: about 55 km, near the usual alert distance

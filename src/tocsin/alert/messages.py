@@ -25,7 +25,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from tocsin.config import Settings, read_toml
 from tocsin.errors import InputError
-from tocsin.models_act import (
+from tocsin.models import (
     CHANNELS,
     RISK_CATEGORY_NAMES,
     RISK_LEVEL_NAMES,
@@ -34,7 +34,7 @@ from tocsin.models_act import (
     Asset,
     OutboxMessage,
 )
-from tocsin.plain import one_line
+from tocsin.text.plain import one_line
 
 __all__ = [
     "CONTROL",
@@ -78,7 +78,7 @@ def labels(lang: str) -> dict[str, str]:
 
 
 def clean_line(text: str) -> str:
-    """One line of stranger text (``tocsin.plain.one_line``)."""
+    """One line of stranger text (``tocsin.text.plain.one_line``)."""
     return one_line(text)
 
 

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 from tocsin.alert.channels import Channels, DeliveryError
 from tocsin.alert.messages import alert_messages
 from tocsin.config import Settings
-from tocsin.models_act import Alert, AlertRule, Asset, OutboxMessage
+from tocsin.models import Alert, AlertRule, Asset, OutboxMessage
 
 if TYPE_CHECKING:
     from tocsin.store import Store

@@ -17,8 +17,8 @@ from functools import lru_cache
 import numpy as np
 
 from tocsin.alert.geometry import KM_PER_DEGREE, PointGrid, asset_shape, haversine_np
-from tocsin.extract.gazetteer import BUNDLED, name_key
-from tocsin.models_act import Asset
+from tocsin.geo.gazetteer import BUNDLED, name_key
+from tocsin.models import Asset
 
 STEP_KM = 10.0
 WITHIN_KM = 60.0

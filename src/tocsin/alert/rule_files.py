@@ -31,7 +31,7 @@ from tocsin.alert.messages import parse_channel
 from tocsin.config import read_toml
 from tocsin.errors import ConfigError, InputError
 from tocsin.knowledge import slug
-from tocsin.models_act import ALERT_KINDS, RISK_CATEGORIES, AlertRule
+from tocsin.models import ALERT_KINDS, RISK_CATEGORIES, AlertRule
 
 LANGUAGES: tuple[str, ...] = ("fr", "en")
 MAX_DISTANCE_KM = 1000.0

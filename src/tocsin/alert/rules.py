@@ -36,20 +36,19 @@ from tocsin.alert.wording import (
     load_alert_words,
     risk_text,
 )
-from tocsin.areas import Area
-from tocsin.assess.risk_params import RiskParams, load_risk_params
-from tocsin.assess.risk_weights import (
+from tocsin.assess.risk.params import RiskParams, load_risk_params
+from tocsin.assess.risk.weights import (
     LocatedForecast,
     event_categories,
     event_severity,
     forecast_categories,
     forecast_open_on,
 )
-from tocsin.models import Event, Kind, SourcedReport
-from tocsin.models_act import Alert, AlertQuote, AlertRule, Asset
+from tocsin.geo.areas import Area
+from tocsin.models import Alert, AlertQuote, AlertRule, Asset, Event, Kind, SourcedReport
 
 if TYPE_CHECKING:
-    from tocsin.risk_update import RiskChange
+    from tocsin.app.risk import RiskChange
 
 __all__ = [
     "alert_id",

@@ -17,11 +17,11 @@ from typing import Any
 
 from tocsin.config import read_toml
 from tocsin.errors import ConfigError
-from tocsin.models import Event
-from tocsin.models_act import RISK_CATEGORY_NAMES, RISK_LEVEL_NAMES, AlertRule, Asset, RiskLevel
-from tocsin.plain import one_line
+from tocsin.knowledge import KNOWLEDGE_DIR
+from tocsin.models import RISK_CATEGORY_NAMES, RISK_LEVEL_NAMES, AlertRule, Asset, Event, RiskLevel
+from tocsin.text.plain import one_line
 
-ALERTS_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "alerts.toml"
+ALERTS_FILE = KNOWLEDGE_DIR / "alerts.toml"
 LANGS: tuple[str, ...] = ("fr", "en")
 _TABLES = ("status", "labels", "what", "tags")
 _VOWELS = frozenset("aeiouyhàâäéèêëîïôöùûüÿœæAEIOUYHÀÂÄÉÈÊËÎÏÔÖÙÛÜŸŒÆ")
@@ -96,7 +96,7 @@ def _load(path: Path) -> AlertWords:
 
 
 def clean(text: str | None, limit: int = 200) -> str:
-    """Text on one line, at most ``limit`` characters (``tocsin.plain.one_line``)."""
+    """Text on one line, at most ``limit`` characters (``tocsin.text.plain.one_line``)."""
     return one_line(text, limit)
 
 

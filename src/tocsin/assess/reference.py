@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from tocsin.geo import EARTH_RADIUS_KM, haversine_km
+from tocsin.geo.distance import EARTH_RADIUS_KM, haversine_km
 from tocsin.knowledge.actors import fold
 from tocsin.models import Event
 

@@ -37,7 +37,7 @@ from tocsin.assess.encoder import shared_encoder
 from tocsin.comments.features import MAX_CHARS, fold, rows_from_tokens, tokens
 from tocsin.comments.targets import load_targets
 from tocsin.errors import ConfigError
-from tocsin.models_comments import COMMENT_LABELS, CommentScores
+from tocsin.models import COMMENT_LABELS, CommentScores
 
 __all__ = ["MODEL_FILE", "classify_texts", "model_version"]
 

@@ -1,7 +1,7 @@
 """The labelled comments the classifier is trained and measured on, and their split.
 
 Three sources, each read into :class:`Example` values with the three labels of
-:data:`~tocsin.models_comments.COMMENT_LABELS` (1, 0, or None where the source does
+:data:`~tocsin.models.comments.COMMENT_LABELS` (1, 0, or None where the source does
 not say):
 
 - MLMA hate speech tweets, French and English (Ousidhoum et al., EMNLP 2019; MIT):
@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tocsin.models_comments import COMMENT_LABELS
+from tocsin.models import COMMENT_LABELS
 
 __all__ = [
     "OWN_TRAIN",

@@ -12,9 +12,10 @@ from typing import Any
 
 from tocsin.config import read_toml
 from tocsin.errors import ConfigError
+from tocsin.knowledge import KNOWLEDGE_DIR
 from tocsin.knowledge.lexicon import LANG
 
-NARRATIVES_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "narratives.toml"
+NARRATIVES_FILE = KNOWLEDGE_DIR / "narratives.toml"
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _PATTERN = re.compile(r"^[a-z0-9*][a-z0-9_*-]*$")
 _NARRATIVE_KEYS = frozenset({"id", "name_en", "name_fr", "blames", "seeds", "cues"})

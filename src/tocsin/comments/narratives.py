@@ -4,7 +4,7 @@ Each sentence (of a comment or an article body) is compared with the seed senten
 the named narratives of ``knowledge/narratives.toml`` by the multilingual sentence
 encoder of the claims machinery (:mod:`tocsin.assess.encoder`; seeds of every language
 count, the encoder reads French and English alike). The sentence is compared without
-its negation cues (``reading_of(...).neutral``, :mod:`tocsin.assess.claims_relation`),
+its negation cues (``reading_of(...).neutral``, :mod:`tocsin.assess.claims.relation`),
 so that "la France n'arme pas les terroristes" is about the same thing as "la France
 arme les terroristes". It says a narrative when its cosine with one of the narrative's
 seeds reaches ``SIMILAR`` and it names someone the narrative blames (France, for "a
@@ -22,7 +22,7 @@ is a comment with a counter-speech phrase of the narratives file ("aucune preuve
 it: rebuttals are counted apart, counter-speech is not volume. Who a sentence blames is
 who it names outside a negated clause ("pas par « les étrangers »" blames no one).
 
-Sentences that say no named narrative are grouped by :class:`~tocsin.assess.claims.
+Sentences that say no named narrative are grouped by :class:`~tocsin.assess.claims.register.
 ClaimIndex` (the same proposition, paraphrases and translations included, linear in the
 number of sentences); a group said in at least ``RECURRING`` comments with at least two
 different wordings is an unnamed narrative, labelled by its most central sentence.
@@ -45,9 +45,9 @@ from fnmatch import fnmatchcase
 
 import numpy as np
 
-from tocsin.assess.claims_index import ClaimIndex
-from tocsin.assess.claims_relation import reading_of
-from tocsin.assess.claims_stance import load_stance_lexicon
+from tocsin.assess.claims.index import ClaimIndex
+from tocsin.assess.claims.relation import reading_of
+from tocsin.assess.claims.stance import load_stance_lexicon
 from tocsin.assess.encoder import DIM, Encoder, Vectors, shared_encoder
 from tocsin.comments.narrative_knowledge import Narrative, NarrativeKnowledge, load_narratives
 from tocsin.comments.sentences import Phrases, tokens, word_count

@@ -31,9 +31,8 @@ from tocsin.comments.narratives import (
 from tocsin.comments.resolve import Resolver
 from tocsin.comments.sentences import MAX_BODY_CHARS, MAX_CHARS, Phrases, iso_week, sentences
 from tocsin.comments.stance import ActorStance, StanceLexicon, stances_of
-from tocsin.extract.places import document_focus
-from tocsin.models import ActorRef, Annotations, Document
-from tocsin.models_comments import CommentScores
+from tocsin.extract.places.resolve import document_focus
+from tocsin.models import ActorRef, Annotations, CommentScores, Document
 
 Classify = Callable[[Sequence[str]], list[CommentScores]]
 CLASSIFY_BATCH = 4_096

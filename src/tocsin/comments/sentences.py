@@ -14,7 +14,7 @@ MAX_BODY_CHARS = 20_000  # an article body is read up to here
 MIN_WORDS = 3  # a shorter fragment joins its neighbour
 _END = re.compile(r"[.!?…؟]+[»”\"')\]]*(?=\s|$)|\n\s*")
 _WORD = re.compile(r"[^\W_]+")
-# the words of the claims' stance reader (tocsin.assess.claims_stance.tokens): "n'",
+# the words of the claims' stance reader (tocsin.assess.claims.stance.tokens): "n'",
 # "qu'" and "n't" are words, "l'armée" is "l'" + "armee"
 _TOKEN = re.compile(r"\w*qu'|n't\b|[^\W\d_]'|\w+?(?=n't\b)|\w+")
 _APOSTROPHES = frozenset("’‘ʼ`´′")

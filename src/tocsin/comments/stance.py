@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from tocsin.assess.claims_stance import read_stance
+from tocsin.assess.claims.stance import read_stance
 from tocsin.comments.resolve import Named
 from tocsin.comments.sentences import MAX_CHARS, Phrases, sentences
+from tocsin.knowledge import KNOWLEDGE_DIR
 from tocsin.knowledge.lexicon import (
     PerLanguage,
     PhraseTables,
@@ -34,7 +35,7 @@ from tocsin.knowledge.lexicon import (
     union_of,
 )
 
-STANCE_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "actor_stance.toml"
+STANCE_FILE = KNOWLEDGE_DIR / "actor_stance.toml"
 KEYS = ("support", "hostility", "contrast")
 SUPPORT, HOSTILE = "support", "hostile"
 CIVILIANS = 7  # ACLED inter code: no stance is read towards civilians ("nobody protects them")

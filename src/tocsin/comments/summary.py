@@ -15,7 +15,7 @@ A document's country is the focus of its stored extraction (the places it names,
 ``extract.places.document_focus``); documents never extracted, and comments with no
 date (neither their own nor the article's), are left out of the series.
 
-Wiring into the risk stage (not done yet): ``assess/risk.py`` could read
+Wiring into the risk stage (not done yet): ``assess/risk/levels.py`` could read
 ``information_environment(store, since=period_start, until=asof)`` and, per country,
 add a contribution to the "political" (or a civil unrest) category for the weeks in
 the period, e.g. weight ``incitement * log1p(comments)`` with the summary "comment

@@ -17,10 +17,11 @@ from pathlib import Path
 from tocsin.comments.features import fold, tokens
 from tocsin.config import read_toml
 from tocsin.errors import ConfigError
+from tocsin.knowledge import KNOWLEDGE_DIR
 
 __all__ = ["TARGETS_FILE", "TargetLexicon", "load_targets"]
 
-TARGETS_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "comment_targets.toml"
+TARGETS_FILE = KNOWLEDGE_DIR / "comment_targets.toml"
 _LONGEST = 4  # words in the longest phrase looked up
 _PLURALS = ("s", "x", "es")
 

@@ -1,7 +1,7 @@
 """Understanding: actors, places, times and attributions in French and English text.
 
 ``extract(doc)`` is the entry point; :class:`Extractor` keeps the models for a batch.
-Submodules are imported on demand so that ``import tocsin.extract.gazetteer`` stays light.
+Submodules are imported on demand so that ``import tocsin.geo.gazetteer`` stays light.
 """
 
 from __future__ import annotations

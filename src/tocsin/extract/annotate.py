@@ -20,16 +20,20 @@ from datetime import datetime
 from importlib import metadata
 
 from tocsin.extract.actors import ActorMatcher, ActorMention
-from tocsin.extract.estimative import extract_judgments
-from tocsin.extract.estimative_lexicon import EstimativeLexicon, load_estimative_lexicon
-from tocsin.extract.events import PartContext, extract_events
-from tocsin.extract.events_fatalities import FatalityLexicon, load_fatality_lexicon
-from tocsin.extract.events_lexicon import EventLexicon, load_event_lexicon
-from tocsin.extract.gazetteer import Gazetteer
+from tocsin.extract.estimative.judgments import extract_judgments
+from tocsin.extract.estimative.lexicon import EstimativeLexicon, load_estimative_lexicon
+from tocsin.extract.events.fatalities import FatalityLexicon, load_fatality_lexicon
+from tocsin.extract.events.lexicon import EventLexicon, load_event_lexicon
+from tocsin.extract.events.reports import PartContext, extract_events
 from tocsin.extract.nlp import Models, TextAnalysis, model_versions, route, shared_models
-from tocsin.extract.places import PlaceResolver, document_focus
-from tocsin.extract.sourcing import SourcingLexicon, extract_attributions, load_sourcing_lexicon
-from tocsin.extract.times import TimeLexicon, extract_times, load_time_lexicon
+from tocsin.extract.places.resolve import PlaceResolver, document_focus
+from tocsin.extract.sourcing.attributions import (
+    SourcingLexicon,
+    extract_attributions,
+    load_sourcing_lexicon,
+)
+from tocsin.extract.times.resolve import TimeLexicon, extract_times, load_time_lexicon
+from tocsin.geo.gazetteer import Gazetteer
 from tocsin.models import (
     ActorRef,
     Annotations,

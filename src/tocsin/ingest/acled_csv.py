@@ -23,7 +23,7 @@ from typing import Any
 
 from tocsin.config import read_toml
 from tocsin.errors import ConfigError, InputError
-from tocsin.knowledge import slug
+from tocsin.knowledge import KNOWLEDGE_DIR, slug
 from tocsin.knowledge.actors import ActorKnowledge, fold, load_actors
 from tocsin.models import EVENT_TYPES, Event
 
@@ -46,7 +46,7 @@ INTER_LABELS: dict[int, str] = {
     7: "Civilians",
     8: "External/Other forces",
 }
-REGIONS_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "regions.toml"
+REGIONS_FILE = KNOWLEDGE_DIR / "regions.toml"
 MAX_PROBLEMS = 1000  # problem lines kept; the rest are counted in one last line
 
 _HEAD_BYTES = 65536

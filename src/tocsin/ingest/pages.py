@@ -13,7 +13,7 @@ import lxml.html
 import trafilatura
 
 from tocsin.errors import InputError
-from tocsin.ingest.comments import split_html_comments
+from tocsin.ingest.comments.html import split_html_comments
 from tocsin.ingest.dates import find_date, parse_iso
 from tocsin.ingest.language import normalise_code
 from tocsin.ingest.text import clean_author, decode, refuse_binary

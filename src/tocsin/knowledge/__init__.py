@@ -12,7 +12,8 @@ from tocsin.config import read_toml
 from tocsin.errors import ConfigError
 from tocsin.models import Kind, Source
 
-_HERE = Path(__file__).parent
+KNOWLEDGE_DIR = Path(__file__).parent  # the bundled knowledge files
+_HERE = KNOWLEDGE_DIR
 
 
 def slug(text: str) -> str:

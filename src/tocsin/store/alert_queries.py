@@ -25,7 +25,7 @@ from sqlalchemy import (
     update,
 )
 
-from tocsin.models_act import Alert, AlertQuote, AlertRule, Asset
+from tocsin.models import Alert, AlertQuote, AlertRule, Asset
 from tocsin.store.tables import alert_rules, alerts, assets
 
 _CHUNK = 500  # ids per IN (...) list

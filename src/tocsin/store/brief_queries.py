@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from tocsin.models_act import Brief, BriefSection, Citation, Sentence
+from tocsin.models import Brief, BriefSection, Citation, Sentence
 from tocsin.store.tables import briefs
 
 _CITATION_FIELDS = tuple(Citation.__slots__)

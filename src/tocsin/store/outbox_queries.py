@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Engine, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from tocsin.models_act import OutboxMessage
+from tocsin.models import OutboxMessage
 from tocsin.store.tables import outbox
 
 _CHUNK = 500

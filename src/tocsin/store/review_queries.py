@@ -1,5 +1,5 @@
 """Queries behind the assessment views: the store's "review version" (what a cached
-``tocsin.review.review`` is keyed on) and pages of the forecasts register; the ``Store``
+``tocsin.app.review.review`` is keyed on) and pages of the forecasts register; the ``Store``
 methods over them (mixed into ``Store``).
 
 The review reads documents, their comments and annotations, the sources' registry
@@ -69,7 +69,7 @@ class ReviewQueries:
     engine: Engine
 
     def review_version(self) -> ReviewVersion:
-        """A value that changes whenever ``tocsin.review.review(store)`` may change
+        """A value that changes whenever ``tocsin.app.review.review(store)`` may change
         (documents, comments, extractions, forecasts' resolutions, sources' letters)."""
         with self.engine.connect() as conn:
             return review_version(conn)

@@ -13,8 +13,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, delete, func, insert, select
 
-from tocsin.models import PlaceRef, annotation_from_plain
-from tocsin.models_act import RISK_CATEGORIES, RiskContribution, RiskLevel
+from tocsin.models import (
+    RISK_CATEGORIES,
+    PlaceRef,
+    RiskContribution,
+    RiskLevel,
+    annotation_from_plain,
+)
 from tocsin.store.tables import annotation_rows, forecasts, risk_levels
 
 _CHUNK = 500  # keys per IN (...) list

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
-from tocsin.models_act import Subscriber
+from tocsin.models import Subscriber
 from tocsin.store.tables import outbox, subscribers
 
 

@@ -338,7 +338,7 @@ briefs = Table(
     Index("ix_briefs_period", "period_end"),
 )
 
-# Web users; ``password_hash`` is an argon2 hash (tocsin.users), never a password.
+# Web users; ``password_hash`` is an argon2 hash (tocsin.app.users), never a password.
 users = Table(
     "users",
     metadata,

@@ -2,7 +2,7 @@
 ``Store`` methods over them (mixed into ``Store``).
 
 Secrets never reach this module: sessions and tokens are stored and found by the
-SHA-256 of their value, passwords by their argon2 hash; ``tocsin.users`` does the hashing.
+SHA-256 of their value, passwords by their argon2 hash; ``tocsin.app.users`` does the hashing.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, delete, func, insert, select, update
 
-from tocsin.models_web import ApiToken, User, WebSession
+from tocsin.models import ApiToken, User, WebSession
 from tocsin.store.tables import api_tokens, login_failures, users, web_sessions
 
 

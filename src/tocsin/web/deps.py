@@ -25,9 +25,9 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
-from tocsin import users
+from tocsin.app import users
 from tocsin.config import Settings
-from tocsin.models_web import User, WebSession, role_allows
+from tocsin.models import User, WebSession, role_allows
 from tocsin.store import Store
 
 SESSION_COOKIE = "tocsin_session"

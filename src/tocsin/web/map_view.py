@@ -20,8 +20,7 @@ from typing import Any
 from fastapi import HTTPException
 
 from tocsin.errors import InputError
-from tocsin.models import EVENT_TYPES, EventFilter
-from tocsin.models_act import RiskLevel
+from tocsin.models import EVENT_TYPES, EventFilter, RiskLevel
 from tocsin.store.event_queries import country_code
 from tocsin.store.map_queries import WeekCount
 
@@ -369,7 +368,7 @@ def admin1_centres(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tu
     with _CENTRES_LOCK:
         missing = [pair for pair in wanted if pair not in _CENTRES]
         if missing:
-            from tocsin.extract.gazetteer import Gazetteer, name_key
+            from tocsin.geo.gazetteer import Gazetteer, name_key
 
             gazetteer = Gazetteer.load()
             try:

@@ -14,11 +14,18 @@ from fastapi.responses import RedirectResponse, Response
 
 from tocsin.alert.assets import asset_centre
 from tocsin.alert.rule_files import make_rule
-from tocsin.alerting import check_rules
+from tocsin.app.alerts import check_rules
 from tocsin.errors import TocsinError
-from tocsin.models_act import ALERT_KINDS, RISK_CATEGORIES, Alert, AlertRule, Subscriber
-from tocsin.models_web import User, role_allows
-from tocsin.report.brief_render import safe_url
+from tocsin.models import (
+    ALERT_KINDS,
+    RISK_CATEGORIES,
+    Alert,
+    AlertRule,
+    Subscriber,
+    User,
+    role_allows,
+)
+from tocsin.report.brief.render import safe_url
 from tocsin.store import Store
 from tocsin.web.deps import LANG_COOKIE, AnalystWrite, StoreDep, Viewer
 from tocsin.web.i18n import LANGUAGES
@@ -211,7 +218,7 @@ def alert_page(request: Request, alert_id: str, user: Viewer, store: StoreDep) -
 #
 # No sign-in and no CSRF token on purpose. The digest's footer link and its
 # List-Unsubscribe header carry ``base_url/unsubscribe?token=...``
-# (``tocsin.report.digest.unsubscribe_url``); a mail client's one-click unsubscribe
+# (``tocsin.report.digest.messages.unsubscribe_url``); a mail client's one-click unsubscribe
 # (RFC 8058, header List-Unsubscribe-Post) POSTs "List-Unsubscribe=One-Click" to that very
 # URL with no cookie and no form token. The token (random, from ``secrets``, one per
 # subscriber) in the URL is the authority: whoever holds the link may stop the mail sent

@@ -19,9 +19,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from tocsin import users
+from tocsin.app import users
 from tocsin.errors import AuthError
-from tocsin.models_web import ROLES, ApiToken, User
+from tocsin.models import ROLES, ApiToken, User
 from tocsin.store import Store
 from tocsin.web.deps import Admin, AdminWrite, StoreDep, Viewer, caller, require
 from tocsin.web.templating import render

@@ -10,8 +10,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from tocsin.errors import TocsinError
-from tocsin.models_act import ALERT_KINDS, Brief
-from tocsin.records import alert_plain, brief_summary_plain, rule_plain
+from tocsin.models import ALERT_KINDS, Brief
+from tocsin.report.records import alert_plain, brief_summary_plain, rule_plain
 from tocsin.store import Store
 from tocsin.store.brief_queries import brief_to_plain
 from tocsin.web.api import PageParams, page

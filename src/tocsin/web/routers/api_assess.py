@@ -1,6 +1,6 @@
 """JSON API of the assessment: graded sources, graded claims, the forecasts register
 (and recording a forecast's outcome). Sources and claims come from the cached review of
-the whole store (``tocsin.review.cached_review``); the first call after a change to the
+the whole store (``tocsin.app.review.cached_review``); the first call after a change to the
 store computes it again (seconds on a large store)."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
-from tocsin.records import forecast_plain, graded_claim_plain, graded_source_plain
-from tocsin.review import cached_review
+from tocsin.app.review import cached_review
+from tocsin.report.records import forecast_plain, graded_claim_plain, graded_source_plain
 from tocsin.web.api import PageParams, page
 from tocsin.web.deps import AnalystWrite, StoreDep, Viewer
 from tocsin.web.routers.assess_pages import claims_in_view, today

@@ -11,8 +11,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
-from tocsin.highlights import every_ref
 from tocsin.models import Comment, Document, annotation_to_plain
+from tocsin.report.highlights import every_ref
 from tocsin.store.search_queries import DocumentItem, SearchHit
 from tocsin.web.api import PageParams, page
 from tocsin.web.deps import StoreDep, Viewer

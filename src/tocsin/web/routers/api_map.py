@@ -21,7 +21,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from tocsin.alert.geometry import asset_shape
-from tocsin.models_act import RISK_CATEGORIES, Asset, RiskLevel
+from tocsin.models import RISK_CATEGORIES, Asset, RiskLevel
 from tocsin.web.api import PageParams, page
 from tocsin.web.deps import StoreDep, Viewer
 from tocsin.web.event_cache import cached

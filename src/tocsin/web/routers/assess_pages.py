@@ -3,7 +3,7 @@ records), ``/claims`` (claims graded 1-6 with their statements; contradicted cla
 by side), ``/forecasts`` (open, due and resolved forecasts, the Brier score per source; an
 analyst records an outcome).
 
-Sources and claims come from the review of the whole store (``tocsin.review``), which is
+Sources and claims come from the review of the whole store (``tocsin.app.review``), which is
 expensive: it is read through ``cached_review``, computed again only after the store
 changed. The forecasts register is paged in SQL.
 """
@@ -16,10 +16,10 @@ from typing import Literal
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from tocsin.app.review import GradedClaim, Review, cached_review
 from tocsin.assess.forecasts import scorecards
-from tocsin.models_web import User, role_allows
-from tocsin.report.brief_render import safe_url
-from tocsin.review import GradedClaim, Review, cached_review
+from tocsin.models import User, role_allows
+from tocsin.report.brief.render import safe_url
 from tocsin.store import Store
 from tocsin.store.forecast_queries import FORECAST_VIEWS
 from tocsin.web.deps import AnalystWrite, StoreDep, Viewer

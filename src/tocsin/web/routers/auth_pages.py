@@ -3,7 +3,7 @@ baseline of ``bench/web.py`` and a liveness probe).
 
 The login form is protected against login CSRF by a double-submit token: a random value
 in a short-lived cookie and in the form, compared on POST. Failed logins are
-rate-limited per user name and per client address (``tocsin.users.authenticate``).
+rate-limited per user name and per client address (``tocsin.app.users.authenticate``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import secrets
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
-from tocsin import users
+from tocsin.app import users
 from tocsin.errors import AuthError
 from tocsin.web.deps import SESSION_COOKIE, Viewer, caller, check_csrf, get_store, optional_user
 from tocsin.web.templating import render

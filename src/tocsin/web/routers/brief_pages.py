@@ -1,5 +1,5 @@
 """Briefs: ``/briefs`` lists those saved and, for an analyst, writes a new one (area,
-period, last day, language) with ``tocsin.report.briefs.build_brief``, saves it and
+period, last day, language) with ``tocsin.app.briefs.build_brief``, saves it and
 shows it; ``/briefs/{id}`` reads one (every sentence with links to its notes, every note
 with a link to the document it quotes); ``/briefs/{id}.pdf`` and ``.md`` download it.
 
@@ -16,15 +16,14 @@ from datetime import UTC, date, datetime
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from tocsin.areas import Area, resolve_area
+from tocsin.app.briefs import build_brief, period_days
 from tocsin.config import Settings
 from tocsin.errors import InputError
-from tocsin.extract.gazetteer import Gazetteer
+from tocsin.geo.areas import Area, resolve_area
+from tocsin.geo.gazetteer import Gazetteer
 from tocsin.knowledge import slug
-from tocsin.models_act import BRIEF_LANGUAGES, Brief
-from tocsin.models_web import role_allows
-from tocsin.report.brief_render import lay_out, render_brief, safe_url
-from tocsin.report.briefs import build_brief, period_days
+from tocsin.models import BRIEF_LANGUAGES, Brief, role_allows
+from tocsin.report.brief.render import lay_out, render_brief, safe_url
 from tocsin.store import Store
 from tocsin.web.deps import AnalystWrite, SettingsDep, StoreDep, Viewer
 from tocsin.web.templating import render

@@ -5,7 +5,7 @@ table of the annotations and the comment thread as a tree) and full-text search
 
 Text written by strangers (documents, comments, their authors and ids) only reaches the
 page through Jinja2's autoescaping, piece by piece: highlights are segments
-(:mod:`tocsin.highlights`), the comment tree is a flat list of items with how many
+(:mod:`tocsin.report.highlights`), the comment tree is a flat list of items with how many
 levels to open or close before each one (:func:`thread_layout`, iterative: a thread
 20,000 replies deep neither recurses nor nests 20,000 lists), and a document's URL is a
 link only when it is http(s).
@@ -22,8 +22,8 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from tocsin.highlights import Segment, describe, every_ref, highlight
 from tocsin.models import AnnotationRef, Annotations, Comment, Document
+from tocsin.report.highlights import Segment, describe, every_ref, highlight
 from tocsin.web.deps import StoreDep, Viewer
 from tocsin.web.templating import render
 

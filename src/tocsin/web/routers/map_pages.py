@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from tocsin.models_act import RISK_CATEGORIES, RISK_CATEGORY_NAMES, RISK_LEVEL_NAMES
+from tocsin.models import RISK_CATEGORIES, RISK_CATEGORY_NAMES, RISK_LEVEL_NAMES
 from tocsin.web.deps import StoreDep, Viewer
 from tocsin.web.event_cache import cached
 from tocsin.web.i18n import translator

@@ -1,0 +1,1 @@
+"""Claims across documents: statements, their relations, corroboration and contradiction."""

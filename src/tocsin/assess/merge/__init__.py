@@ -1,0 +1,1 @@
+"""Event reports merged into events across documents."""

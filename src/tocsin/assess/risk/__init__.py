@@ -1,0 +1,1 @@
+"""Risk levels per place and category from events and forecasts."""

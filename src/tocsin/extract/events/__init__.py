@@ -1,0 +1,1 @@
+"""Event reports coded the ACLED way: type, sides, place, date and fatalities."""

@@ -1,0 +1,1 @@
+"""Places: mentions found, resolved against the gazetteer, with ACLED precision."""

@@ -1,0 +1,1 @@
+"""Sourcing quality of a document: named, anonymous and hedged sources."""

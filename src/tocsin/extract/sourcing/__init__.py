@@ -1,0 +1,1 @@
+"""Who says so: attributions of statements to their holders."""

@@ -1,0 +1,1 @@
+"""Times: explicit and relative dates and forecast horizons."""

@@ -1,0 +1,1 @@
+"""Reader comments split off pages: HTML threads, Disqus exports, text copies."""

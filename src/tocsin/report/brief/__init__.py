@@ -1,0 +1,1 @@
+"""Analysts' briefs: gathering evidence, writing sections, rendering."""

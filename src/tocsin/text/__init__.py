@@ -1,0 +1,1 @@
+"""Text foundations shared by every stage: putting strangers' text on one line."""
