@@ -11,6 +11,7 @@ import pytest  # noqa: E402
 
 from tests.demostore import demo_store  # noqa: E402
 from tests.httpserver import local_server  # noqa: E402
+from tests.nlpfixtures import gazetteer, index_path, models  # noqa: E402, F401
 from tests.pgserver import postgres_url  # noqa: E402
 
 __all__ = ["demo_store", "local_server", "postgres_url"]

@@ -1,4 +1,5 @@
-"""Shared, session-wide extraction fixtures: one gazetteer index, one set of models."""
+"""Shared, session-wide fixtures for extraction and geography tests: one gazetteer index,
+one set of models. Imported by tests/conftest.py."""
 
 from __future__ import annotations
 
