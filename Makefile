@@ -59,6 +59,7 @@ serve: install
 
 lint: install
 	$(BIN)/ruff check src tests bench scripts eval
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check src tests bench scripts eval
 
 typecheck: install
@@ -91,4 +92,4 @@ lock:
 	rm -rf .lockenv
 
 clean:
-	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache .mypy_cache .ruff_cache node_modules $(VENDOR) test-artifacts
+	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache .mypy_cache .ruff_cache .import_linter_cache node_modules $(VENDOR) test-artifacts

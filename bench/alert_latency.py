@@ -41,17 +41,10 @@ class TimedPipeline(Pipeline):
 
     after_extraction = 0.0
 
-    def update_events(self):  # type: ignore[no-untyped-def]
+    def assess(self):  # type: ignore[no-untyped-def]
         start = time.perf_counter()
         try:
-            return super().update_events()
-        finally:
-            self.after_extraction += time.perf_counter() - start
-
-    def update_alerts(self):  # type: ignore[no-untyped-def]
-        start = time.perf_counter()
-        try:
-            return super().update_alerts()
+            return super().assess()
         finally:
             self.after_extraction += time.perf_counter() - start
 

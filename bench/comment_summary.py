@@ -36,11 +36,12 @@ from collections.abc import Sequence  # noqa: E402
 from datetime import UTC, datetime, timedelta  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+from tocsin.app.comments import overall_summary  # noqa: E402
 from tocsin.assess.encoder import Encoder, Vectors  # noqa: E402
 from tocsin.comments.classify import classify_texts  # noqa: E402
 from tocsin.comments.reading import Part, read_parts  # noqa: E402
 from tocsin.comments.resolve import shared_matcher  # noqa: E402
-from tocsin.comments.summary import overall_summary, summarise  # noqa: E402
+from tocsin.comments.summary import summarise  # noqa: E402
 from tocsin.models import CommentScores  # noqa: E402
 from tocsin.store import open_store  # noqa: E402
 

@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from tocsin.config import read_toml
-from tocsin.knowledge.actors import ActorKnowledge, fold, load_actors
+from tocsin.knowledge.actors import ActorKnowledge, load_actors
+from tocsin.text.fold import fold
 
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
 GENRES = frozenset({"news", "analysis", "ngo", "official", "partisan", "comment"})

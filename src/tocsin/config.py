@@ -35,6 +35,9 @@ class Settings:
     respect_robots: bool = True
     # Where outlet names, domains and kinds are registered (user-editable TOML).
     sources_file: str | None = None
+    # A folder of the user's own knowledge files (actors.toml, estimative.toml...) that
+    # add to or override the bundled ones: see tocsin.knowledge.files.
+    knowledge_dir: str | None = None
     # Extract actors, places, times and attributions from what `ingest` and `watch` store.
     extract: bool = True
     # Risk levels: the length of a period (the trend compares it with the one before).

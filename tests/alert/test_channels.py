@@ -19,7 +19,8 @@ from tests.httpserver import LocalServer
 from tests.smtpserver import SmtpServer, smtp_server
 from tocsin.alert.channels import sign, verify_signature
 from tocsin.alert.messages import alert_messages, render_email
-from tocsin.alert.outbox import DeliveryReport, deliver, queue_messages
+from tocsin.alert.outbox import DeliveryReport
+from tocsin.app.outbox import deliver, queue_messages
 from tocsin.config import Settings
 from tocsin.store import Store, open_store
 

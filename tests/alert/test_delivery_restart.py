@@ -2,7 +2,7 @@
 is marked sent without having arrived, and the only repeats are the messages that were
 in flight when the process died — which the receivers drop by their stable id
 (X-Tocsin-Delivery for webhooks, Message-ID for email), so that each receiver's
-de-duplicated log holds every message exactly once (see tocsin.alert.outbox).
+de-duplicated log holds every message exactly once (see tocsin.app.outbox).
 
 `tocsin outbox deliver` runs in a real subprocess against a real SMTP server and a real
 HTTP receiver on 127.0.0.1; one receiver holds its reply to one message (the message has
@@ -28,7 +28,7 @@ from tests.alert.test_outbox import T0, make_alert, make_rule
 from tests.httpserver import LocalServer
 from tests.smtpserver import SmtpServer, smtp_server
 from tocsin.alert.messages import alert_messages
-from tocsin.alert.outbox import queue_messages
+from tocsin.app.outbox import queue_messages
 from tocsin.config import Settings
 from tocsin.models import OutboxMessage
 from tocsin.store import open_store

@@ -18,15 +18,8 @@ from sqlalchemy import text
 
 from tests.smtpserver import SmtpServer, smtp_server
 from tocsin.alert.messages import alert_messages, message_id, parse_channel
-from tocsin.alert.outbox import (
-    MAX_BACKOFF,
-    DeliveryReport,
-    backoff_delay,
-    deliver,
-    lease_for,
-    queue_alerts,
-    queue_messages,
-)
+from tocsin.alert.outbox import MAX_BACKOFF, DeliveryReport, backoff_delay, lease_for
+from tocsin.app.outbox import deliver, queue_alerts, queue_messages
 from tocsin.config import Settings
 from tocsin.errors import InputError
 from tocsin.models import Alert, AlertQuote, AlertRule, Asset, OutboxMessage

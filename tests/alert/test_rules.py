@@ -20,7 +20,7 @@ from tocsin.alert.rules import (
     match_forecasts,
     match_risk,
 )
-from tocsin.app.risk import RiskChange
+from tocsin.assess.risk.levels import RiskChange
 from tocsin.assess.risk.params import load_risk_params
 from tocsin.assess.risk.weights import LocatedForecast
 from tocsin.geo.areas import Area

@@ -11,7 +11,8 @@ from pathlib import Path
 from sqlalchemy import text
 
 from tests.store.test_events_store import fill
-from tocsin.app.alerts import AlertRun, update_alerts
+from tocsin.app.alerts import AlertRun
+from tocsin.app.assessment import update_alerts
 from tocsin.app.events import update_events
 from tocsin.config import Settings
 from tocsin.models import (

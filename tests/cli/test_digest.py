@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.report.test_digest import SETTINGS, WEEK_END, fill
-from tocsin.report.digest.messages import build_digest
+from tocsin.app.digest import build_digest
 from tocsin.store import open_store
 
 DEMO = (

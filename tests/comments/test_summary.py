@@ -12,15 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from tocsin.comments.summary import (
-    EnvironmentRow,
+from tocsin.app.comments import (
     document_summary,
-    environment_to_plain,
     information_environment,
     outlet_summary,
     overall_summary,
-    summary_to_plain,
 )
+from tocsin.comments.summary import EnvironmentRow, environment_to_plain, summary_to_plain
 from tocsin.errors import InputError
 from tocsin.models import (
     Annotations,

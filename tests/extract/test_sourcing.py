@@ -11,8 +11,8 @@ import pytest
 from tocsin.errors import ConfigError
 from tocsin.extract.nlp import Entity, Models, TextAnalysis
 from tocsin.extract.sourcing.attributions import KINDS, extract_attributions, load_sourcing_lexicon
-from tocsin.extract.sourcing.lexicon import fold
 from tocsin.models import Attribution
+from tocsin.text.fold import fold_same as fold
 
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[«\"“A-ZÀ-Ý])")
 

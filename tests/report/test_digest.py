@@ -18,7 +18,8 @@ from sqlalchemy import text
 
 from tests.smtpserver import SmtpServer
 from tocsin.alert.messages import read_email_body
-from tocsin.alert.outbox import deliver
+from tocsin.app.digest import build_digest, send_digests
+from tocsin.app.outbox import deliver
 from tocsin.config import Settings
 from tocsin.errors import ConfigError, InputError
 from tocsin.models import (
@@ -37,7 +38,6 @@ from tocsin.models import (
     Subscriber,
 )
 from tocsin.report.digest.messages import (
-    build_digest,
     digest_due,
     digest_message_id,
     digest_slot,
@@ -45,7 +45,6 @@ from tocsin.report.digest.messages import (
     make_subscriber,
     parse_schedule,
     read_subscribers,
-    send_digests,
 )
 from tocsin.store import Store, open_store
 

@@ -18,17 +18,8 @@ from tocsin.models import (
     Span,
     TimeRef,
 )
-from tocsin.report.highlights import (
-    MAX_TERM,
-    MAX_TERMS,
-    Mark,
-    Segment,
-    fold,
-    highlight,
-    segments,
-    snippet,
-    words,
-)
+from tocsin.report.highlights import Mark, Segment, highlight, segments
+from tocsin.text.snippets import MAX_TERM, MAX_TERMS, fold, snippet, words
 
 TEXT = "Selon l'armée, le JNIM a attaqué Kati hier ; une reprise est peu probable."
 

@@ -390,7 +390,7 @@ def test_unknown_country_says_what_to_give(store: Store) -> None:
     with pytest.raises(InputError) as caught:
         store.list_events(EventFilter(country="Atlantide"))
     assert str(caught.value) == (
-        "--country Atlantide: not a country code or name known to ISO 3166; "
+        "country Atlantide: not a country code or name known to ISO 3166; "
         "give an ISO code (ML) or a name in English or French (Mali, Tchad)"
     )
 

@@ -24,7 +24,7 @@ from fastapi.testclient import TestClient
 
 from tests.demostore import DEMO_NOW
 from tocsin.app import users
-from tocsin.app.alerts import update_alerts
+from tocsin.app.assessment import update_alerts
 from tocsin.app.briefs import build_brief
 from tocsin.app.demo import corpus_path
 from tocsin.app.demo.act import DEMO_ASOF, organisation_path

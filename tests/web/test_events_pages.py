@@ -143,8 +143,8 @@ def test_pages_of_the_table(viewer_client: TestClient, monkeypatch: pytest.Monke
 def test_bad_filters_say_what_to_give(viewer_client: TestClient) -> None:
     for query, words in (
         ("country=Atlantide", "not a country code or name"),
-        ("since=2025-13-01", "since: '2025-13-01' is not a date; give YYYY-MM-DD"),
-        ("status=rumoured", "status: 'rumoured' is not one of reported, corroborated, confirmed"),
+        ("since=2025-13-01", "since '2025-13-01': not a date; write YYYY-MM-DD"),
+        ("status=rumoured", "status 'rumoured': not one of reported, corroborated, confirmed"),
     ):
         page = viewer_client.get(f"/events?{query}")
         assert page.status_code == 400

@@ -15,9 +15,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tocsin.app import users
+from tocsin.geo.countries import iso_numeric
 from tocsin.models import EventFilter
 from tocsin.store import Store
-from tocsin.web.map_view import iso_numeric
 
 API_ROUTES = (
     "/api/v1/map/events",
@@ -137,7 +137,7 @@ def test_map_events_are_capped_newest_first(viewer_client: TestClient) -> None:
     ("query", "status", "word"),
     [
         ("country=Narnia", 400, "country 'Narnia'"),
-        ("since=2025-13-01", 422, "since"),
+        ("since=2025-13-01", 400, "since '2025-13-01': not a date"),
         ("status=rumoured", 400, "status 'rumoured'"),
         ("since=2025-12-01&until=2025-11-01", 400, "swap"),
         ("limit=0", 422, "limit"),

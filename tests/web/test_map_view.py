@@ -1,5 +1,5 @@
-"""The pieces of web/map_view.py on their own: filters, the default window, weeks and
-the timeline chart's geometry, areas, country codes."""
+"""The pieces of web/map_view.py and web/filters.py on their own: filters, the default
+window, weeks and the timeline chart's geometry, areas, country codes."""
 
 from __future__ import annotations
 
@@ -8,19 +8,17 @@ from datetime import date, timedelta
 import pytest
 from fastapi import HTTPException
 
+from tocsin.geo.countries import country_name, iso_numeric
 from tocsin.models import RiskLevel
 from tocsin.store.map_queries import WeekCount
+from tocsin.web.filters import event_query, with_default_window
 from tocsin.web.map_view import (
     MAX_WEEKS,
     _nice_step,
     area_matcher,
-    country_name,
-    event_query,
-    iso_numeric,
     timeline_chart,
     type_slug,
     weeks_of,
-    with_default_window,
 )
 
 MONDAY = date(2025, 9, 1)

@@ -25,15 +25,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from tocsin.config import Settings, read_toml
 from tocsin.errors import InputError
-from tocsin.models import (
-    CHANNELS,
-    RISK_CATEGORY_NAMES,
-    RISK_LEVEL_NAMES,
-    Alert,
-    AlertRule,
-    Asset,
-    OutboxMessage,
-)
+from tocsin.knowledge.names import RISK_CATEGORY_NAMES, RISK_LEVEL_NAMES
+from tocsin.models import CHANNELS, Alert, AlertRule, Asset, OutboxMessage
 from tocsin.text.plain import one_line
 
 __all__ = [

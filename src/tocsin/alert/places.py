@@ -10,14 +10,12 @@ Africa; elsewhere only town-level places can touch an asset).
 
 from __future__ import annotations
 
-import csv
-import gzip
 from functools import lru_cache
 
 import numpy as np
 
 from tocsin.alert.geometry import KM_PER_DEGREE, PointGrid, asset_shape, haversine_np
-from tocsin.geo.gazetteer import BUNDLED, name_key
+from tocsin.geo.gazetteer import BUNDLED, name_key, read_bundled
 from tocsin.models import Asset
 
 STEP_KM = 10.0
@@ -31,15 +29,12 @@ def _towns() -> tuple[PointGrid, tuple[Region, ...]]:
     lats: list[float] = []
     lons: list[float] = []
     regions: list[Region] = []
-    with gzip.open(BUNDLED, "rt", encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-        next(reader)  # header
-        for row in reader:
-            if row[6] != "P" or not row[4] or not row[5]:
-                continue
-            lats.append(float(row[4]))
-            lons.append(float(row[5]))
-            regions.append((row[8], row[10] or None))
+    for row in read_bundled(BUNDLED):
+        if row.fclass != "P" or row.lat is None or row.lon is None:
+            continue
+        lats.append(row.lat)
+        lons.append(row.lon)
+        regions.append((row.country, row.admin1))
     return PointGrid(np.array(lats), np.array(lons)), tuple(regions)
 
 

@@ -48,7 +48,7 @@ from tocsin.geo.areas import Area
 from tocsin.models import Alert, AlertQuote, AlertRule, Asset, Event, Kind, SourcedReport
 
 if TYPE_CHECKING:
-    from tocsin.app.risk import RiskChange
+    from tocsin.assess.risk.levels import RiskChange
 
 __all__ = [
     "alert_id",

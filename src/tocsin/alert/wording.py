@@ -17,11 +17,11 @@ from typing import Any
 
 from tocsin.config import read_toml
 from tocsin.errors import ConfigError
-from tocsin.knowledge import KNOWLEDGE_DIR
-from tocsin.models import RISK_CATEGORY_NAMES, RISK_LEVEL_NAMES, AlertRule, Asset, Event, RiskLevel
+from tocsin.knowledge.files import knowledge_source, load_knowledge, per_knowledge_dir
+from tocsin.knowledge.names import RISK_CATEGORY_NAMES, RISK_LEVEL_NAMES
+from tocsin.models import AlertRule, Asset, Event, RiskLevel
 from tocsin.text.plain import one_line
 
-ALERTS_FILE = KNOWLEDGE_DIR / "alerts.toml"
 LANGS: tuple[str, ...] = ("fr", "en")
 _TABLES = ("status", "labels", "what", "tags")
 _VOWELS = frozenset("aeiouyhàâäéèêëîïôöùûüÿœæAEIOUYHÀÂÄÉÈÊËÎÏÔÖÙÛÜŸŒÆ")
@@ -53,13 +53,22 @@ class AlertWords:
 
 
 def load_alert_words(path: Path | None = None) -> AlertWords:
-    """The bundled file, or the file at ``path`` (same format, complete)."""
-    return _load(path or ALERTS_FILE)
+    """The bundled file (with the knowledge folder's), or the file at ``path`` (same
+    format, complete)."""
+    return _bundled() if path is None else _load(path)
+
+
+@per_knowledge_dir
+def _bundled() -> AlertWords:
+    return _build(load_knowledge("alerts"), knowledge_source("alerts"))
 
 
 @lru_cache(maxsize=4)
 def _load(path: Path) -> AlertWords:
-    data = read_toml(path, what="alert wording file")
+    return _build(read_toml(path, what="alert wording file"), path)
+
+
+def _build(data: dict[str, Any], path: Path) -> AlertWords:
     try:
         raw = data["match"]
         bands = tuple((float(p), int(s)) for p, s in raw["forecast_severity"])
@@ -75,7 +84,7 @@ def _load(path: Path) -> AlertWords:
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(
-            f"{path}: [match] is incomplete or wrong ({exc}); see {ALERTS_FILE}"
+            f"{path}: [match] is incomplete or wrong ({exc}); see knowledge/alerts.toml"
         ) from None
     if match.window_days < 1 or not all(1 <= s <= 5 for _, s in bands):
         raise ConfigError(f"{path}: [match] window_days must be 1 or more, severities 1-5")
@@ -88,7 +97,9 @@ def _load(path: Path) -> AlertWords:
             what = f"lacks {missing[0]}" if isinstance(table, dict) else "is missing"
             raise ConfigError(f"{path}: [{lang}] {what}; give every key of [en]")
         if bad := [t for t in _TABLES if not isinstance(table.get(t), dict)]:
-            raise ConfigError(f"{path}: [{lang}.{bad[0]}] must be a table, as in {ALERTS_FILE}")
+            raise ConfigError(
+                f"{path}: [{lang}.{bad[0]}] must be a table, as in knowledge/alerts.toml"
+            )
     return AlertWords(match, {lang: data[lang] for lang in LANGS})
 
 

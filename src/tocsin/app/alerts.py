@@ -1,8 +1,9 @@
-"""Alerts over the whole store: risk levels recomputed, then the recent events, the risk
-changes and the open forecasts matched against every rule, the alerts saved and their
-messages queued in the outbox. Composes ``risk_update``, ``alert.rules`` and
-``alert.outbox`` with the store, as ``event_update.py`` does for events; the CLI, the
-pipeline and ``watch`` call it.
+"""Alerts over the whole store: the recent events, the risk changes and the open
+forecasts matched against every rule, the alerts saved and their messages queued in the
+outbox. Composes ``alert.rules`` and the outbox (``app/outbox.py``) with the store; the
+risk levels are brought up to date first by ``app/assessment.py`` (``assess_batch`` after
+an extraction batch, ``update_alerts`` for ``tocsin alerts run``), which hands their
+changes here.
 
 Order matters for "nothing lost": messages are queued before the alerts are saved. A
 run killed in between saved no alert, so the next run finds the same alerts again and
@@ -15,10 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from tocsin.alert.outbox import queue_alerts
 from tocsin.alert.rules import match_events, match_forecasts, match_risk
 from tocsin.alert.wording import load_alert_words
-from tocsin.app.risk import located_forecasts, update_risk
+from tocsin.app.outbox import queue_alerts
+from tocsin.app.risk import located_forecasts
+from tocsin.assess.risk.levels import RiskChange
 from tocsin.assess.risk.params import load_risk_params
 from tocsin.config import Settings
 from tocsin.errors import InputError, TocsinError
@@ -27,7 +29,7 @@ from tocsin.geo.gazetteer import Gazetteer
 from tocsin.models import Alert, AlertQuote, AlertRule, Document, EventFilter
 from tocsin.store import Store
 
-__all__ = ["AlertRun", "check_rules", "rule_areas", "update_alerts"]
+__all__ = ["AlertRun", "check_rules", "match_alerts", "rule_areas"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,18 +128,21 @@ def _sourced(alerts: list[Alert], store: Store) -> list[Alert]:
     return [replace(a, quotes=tuple(named(q) for q in a.quotes)) for a in alerts]
 
 
-def update_alerts(
-    store: Store, *, settings: Settings, now: datetime, asof: date | None = None
+def match_alerts(
+    store: Store,
+    risk_changes: Sequence[RiskChange],
+    *,
+    settings: Settings,
+    now: datetime,
+    day: date,
 ) -> AlertRun:
-    """Recompute risk levels for ``asof`` (default: the day of ``now``), match the
-    events dated in the window before it (knowledge/alerts.toml), the risk changes and
-    the forecasts open that day against every rule, queue the alerts' messages, then
-    save the alerts. Running it again without news gives nothing new."""
-    day = asof or now.date()
-    risk = update_risk(store, asof=day, settings=settings)
+    """Match the events dated in the window before ``day`` (knowledge/alerts.toml), the
+    ``risk_changes`` of the levels just updated for ``day`` and the forecasts open that
+    day against every rule, queue the alerts' messages, then save the alerts. Running
+    it again without news gives nothing new."""
     rules = store.list_rules()
     if not rules:
-        return AlertRun(0, 0, 0, (), risk_changes=len(risk.changes))
+        return AlertRun(0, 0, 0, (), risk_changes=len(risk_changes))
     assets = store.list_assets()
     params = load_risk_params()
     words = load_alert_words()
@@ -156,7 +161,7 @@ def update_alerts(
         events, assets, rules, params=params, known=known, now=now, areas=areas, words=words
     )
     found += match_risk(
-        risk.changes, assets, rules, known=known, now=now, areas=areas, params=params, words=words
+        risk_changes, assets, rules, known=known, now=now, areas=areas, params=params, words=words
     )
     found += match_forecasts(
         located_forecasts(store, open_on=day), assets, rules,
@@ -171,6 +176,6 @@ def update_alerts(
         queued=queued,
         alerts=tuple(found),
         events=len(events),
-        risk_changes=len(risk.changes),
+        risk_changes=len(risk_changes),
         problems=tuple(problems),
     )

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -41,29 +41,30 @@ from tocsin.geo.distance import haversine_km
 from tocsin.models import Asset, Brief, Event, EventFilter, RiskLevel
 from tocsin.report.brief.evidence import (
     CredibilityIndex,
+    DocInfo,
     Exposure,
     Material,
     best_reports,
     cite_report,
 )
 from tocsin.report.brief.gather import (
-    Docs,
+    Reading,
     claim_disagreements,
     claim_spans,
     danger_pattern,
-    fold,
     indications_of,
     outlooks_of,
     place_in,
-    read_documents,
     toll_disagreements,
 )
 from tocsin.report.brief.text import Phrases
 from tocsin.report.brief.writer import write_brief
 from tocsin.store import Store
+from tocsin.text.fold import fold_same
 
 __all__ = ["brief_id", "build_brief", "gather", "period_days"]
 
+DOCUMENT_LIMIT = 5_000  # documents read for judgments and indicators, newest first
 _PERIOD = re.compile(r"^\s*(\d{1,4})\s*([dwm]?)\s*$", re.IGNORECASE)
 _UNIT_DAYS = {"": 1, "d": 1, "w": 7, "m": 30}
 
@@ -110,6 +111,43 @@ def build_brief(
 
 
 # ----------------------------------------------------------------------- gathering
+
+
+class Docs:
+    """Documents read once from the store, as :class:`DocInfo` with the review's source
+    letters."""
+
+    def __init__(self, store: Store, letters: Mapping[str, str]) -> None:
+        self.store = store
+        self.letters = letters
+        self.known: dict[str, DocInfo] = {}
+
+    def need(self, ids: Iterable[str]) -> None:
+        for doc_id in ids:
+            if doc_id not in self.known and (doc := self.store.get_document(doc_id)):
+                self.known[doc_id] = DocInfo.of(doc, letter=self.letters.get(doc.source.id))
+
+    def add(self, info: DocInfo) -> None:
+        self.known.setdefault(info.id, info)
+
+
+def read_documents(store: Store, docs: Docs, *, since: date, cutoff: datetime) -> list[Reading]:
+    """The extracted documents published from ``since`` to ``cutoff`` (copies left
+    out), oldest first, each with its annotations; read into ``docs`` on the way."""
+    readings = []
+    for row in store.list_documents(limit=DOCUMENT_LIMIT):
+        if row.published is None or row.published > cutoff or row.published.date() < since:
+            continue
+        if row.duplicate_of:
+            continue  # a copy says what its original says
+        ann = store.load_annotations(row.id)
+        if ann is None:
+            continue
+        docs.need([row.id])
+        if row.id in docs.known:
+            readings.append(Reading(docs.known[row.id], ann))
+    readings.sort(key=lambda r: (r.doc.published or date.min, r.doc.id))
+    return readings
 
 
 def gather(
@@ -169,7 +207,7 @@ def gather(
         credibility,
         until=period_end,
         danger=danger_pattern(settings),
-        dependent=tuple(fold(str(w)) for w in settings.get("dependent_openings", [])),
+        dependent=tuple(fold_same(str(w)) for w in settings.get("dependent_openings", [])),
     )
     new = sum(1 for o in outlooks if o.made_on is not None and o.made_on >= start)
     mentions: Counter[str] = Counter()
@@ -201,7 +239,7 @@ def gather(
     )
     disagreements = (
         *toll_disagreements(_newest_first(mine), docs.known, credibility),
-        *claim_disagreements(found, readings, area, docs, credibility, start, cutoff),
+        *claim_disagreements(found, readings, area, docs.known, credibility, start, cutoff),
     )
     indications = indications_of(
         settings.get("indicators", {}), mine, readings, area, citations, credibility

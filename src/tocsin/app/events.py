@@ -1,7 +1,8 @@
 """Events over the whole store: every stored event report merged again (event ids kept
 from the last merge) and saved as Tocsin's layer; an ACLED export saved as the reference
 layer. Composes ``assess.merge`` and ``ingest.acled_csv`` with the store, as
-``pipeline.py`` does for ingestion and extraction; the CLI and the pipeline call it."""
+``pipeline.py`` does for ingestion and extraction; the CLI and ``assessment.py`` (after
+each extraction batch) call it."""
 
 from __future__ import annotations
 
@@ -11,11 +12,8 @@ from pathlib import Path
 
 from tocsin.assess.merge.reports import MergeParams, merge_reports
 from tocsin.ingest.acled_csv import AcledImport, read_acled_csv
-from tocsin.models import EventFilter
+from tocsin.models import LAYER_ACLED, LAYER_TOCSIN, EventFilter
 from tocsin.store import Store
-
-LAYER = "tocsin"
-REFERENCE_LAYER = "acled"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +38,11 @@ def update_events(store: Store, *, params: MergeParams | None = None) -> EventUp
     """Merge every stored event report into events, keeping the ids of the last merge,
     and replace Tocsin's event layer with them (one transaction)."""
     reports = store.event_reports()
-    before = store.event_statuses(layer=LAYER)
-    merged = merge_reports(reports, previous=store.event_assignments(layer=LAYER), params=params)
-    store.save_events(merged, layer=LAYER)
+    before = store.event_statuses(layer=LAYER_TOCSIN)
+    merged = merge_reports(
+        reports, previous=store.event_assignments(layer=LAYER_TOCSIN), params=params
+    )
+    store.save_events(merged, layer=LAYER_TOCSIN)
     after = {event.id: event.status for event in merged}
     changes = tuple(
         (event_id, before[event_id], status)
@@ -69,8 +69,8 @@ def import_reference(store: Store, path: Path) -> AcledImport:
         fresh = {event.id for event in found.events}
         kept = [
             event
-            for event in store.list_events(EventFilter(layer=REFERENCE_LAYER))
+            for event in store.list_events(EventFilter(layer=LAYER_ACLED))
             if event.id not in fresh
         ]
-        store.save_events([*kept, *found.events], layer=REFERENCE_LAYER)
+        store.save_events([*kept, *found.events], layer=LAYER_ACLED)
     return found

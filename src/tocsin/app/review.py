@@ -2,10 +2,13 @@
 sourcing quality per document. Composes the ``assess`` stages with the store, as
 ``pipeline.py`` does for ingestion and extraction; the CLI and (later) the web call it.
 
-Everything here is recomputed from stored documents, annotations and forecasts on
-demand, so a new document or a resolved forecast changes the grades the next time they
-are asked for. A long-running process (the web app) asks through :func:`cached_review`,
-which keeps the last review of each store until the store's review version changes.
+Claims are the one assessment made on read, here, not after each extraction batch with
+the others (forecasts, events, risk, alerts: ``app/assessment.py``); making them
+incremental is left to its own change. Everything here is recomputed from stored
+documents, annotations and forecasts on demand, so a new document or a resolved
+forecast changes the grades the next time they are asked for. A long-running process
+(the web app) asks through :func:`cached_review`, which keeps the last review of each
+store until the store's review version changes.
 
 Two passes: sources first get their registry letters, claims are graded
 with those, then each source's record (resolved forecasts, claims corroborated or
@@ -17,14 +20,15 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
 
 from tocsin.assess.claims.register import ClaimIndex, statements_from
 from tocsin.assess.forecasts import brier
 from tocsin.assess.grading import (
     ClaimGrade,
-    SourceGrade,
+    GradedClaim,
+    GradedSource,
+    Review,
     TrackRecord,
     grade_claim,
     grade_source,
@@ -33,25 +37,16 @@ from tocsin.extract.quality.scores import SourcingQuality, assess_quality
 from tocsin.models import Annotations, Claim, Document, Source, Statement
 from tocsin.store import Store
 
-
-@dataclass(frozen=True, slots=True)
-class GradedClaim:
-    claim: Claim
-    grade: ClaimGrade
-
-
-@dataclass(frozen=True, slots=True)
-class GradedSource:
-    source: Source
-    grade: SourceGrade
-    record: TrackRecord
-    documents: int
-
-
-@dataclass(frozen=True, slots=True)
-class Review:
-    claims: list[GradedClaim]
-    sources: list[GradedSource]
+__all__ = [
+    "REVIEWS",
+    "GradedClaim",
+    "GradedSource",
+    "Review",
+    "ReviewCache",
+    "cached_review",
+    "document_quality",
+    "review",
+]
 
 
 def _extracted(store: Store, *, limit: int) -> list[tuple[Document, Annotations]]:

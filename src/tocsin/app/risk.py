@@ -1,18 +1,19 @@
 """Risk levels over the whole store: Tocsin's events and the stored forecasts (located at
 the places their sentences name) through ``assess.risk.compute_risk``, saved, and
 compared with the levels stored before. Composes the stage with the store, as
-``event_update.py`` does for events; the CLI and the alerting composer call it."""
+``events.py`` does for events; the CLI and ``assessment.py`` (before matching alerts)
+call it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from tocsin.assess.risk.levels import compute_risk
+from tocsin.assess.risk.levels import RiskChange, compute_risk
 from tocsin.assess.risk.params import RiskParams, load_risk_params
-from tocsin.assess.risk.weights import LocatedForecast, forecast_open_on
+from tocsin.assess.risk.weights import LocatedForecast, forecast_open_on, locate_forecast
 from tocsin.config import Settings
-from tocsin.models import RISK_CATEGORIES, EventFilter, Forecast, PlaceRef, RiskLevel
+from tocsin.models import LAYER_TOCSIN, RISK_CATEGORIES, EventFilter, RiskLevel
 from tocsin.store import Store
 
 __all__ = [
@@ -25,17 +26,6 @@ __all__ = [
     "update_risk",
 ]
 
-LAYER = "tocsin"
-
-
-@dataclass(frozen=True, slots=True)
-class RiskChange:
-    """A level that differs from the last one stored for its place and category
-    (``before`` is None when none was stored)."""
-
-    level: RiskLevel
-    before: int | None
-
 
 @dataclass(frozen=True, slots=True)
 class RiskUpdate:
@@ -43,28 +33,6 @@ class RiskUpdate:
 
     levels: tuple[RiskLevel, ...]
     changes: tuple[RiskChange, ...]
-
-
-def locate_forecast(forecast: Forecast, places: list[PlaceRef]) -> LocatedForecast:
-    """A forecast at the most precise place its sentence names: the first town, else the
-    first region, else the first country (natural features and unresolved names are
-    not places of risk); no place: a LocatedForecast without one."""
-    towns = [p for p in places if p.kind == "town" and p.country]
-    regions = [p for p in places if p.kind == "region" and p.country and p.admin1]
-    countries = [p for p in places if p.kind == "country" and p.country]
-    if towns:
-        p = towns[0]
-        return LocatedForecast(
-            forecast, place=p.name, country=p.country, admin1=p.admin1,
-            geonameid=p.geonameid, lat=p.lat, lon=p.lon,
-        )  # fmt: skip
-    if regions:
-        p = regions[0]
-        return LocatedForecast(forecast, place=p.name, country=p.country, admin1=p.admin1)
-    if countries:
-        p = countries[0]
-        return LocatedForecast(forecast, place=p.name, country=p.country)
-    return LocatedForecast(forecast)
 
 
 def located_forecasts(store: Store, *, open_on: date | None = None) -> list[LocatedForecast]:
@@ -99,7 +67,7 @@ def store_risk(
     params = params or load_risk_params()
     reach = max(period, params.window_days) + period  # both windows, this one and before
     events = store.list_events(
-        EventFilter(layer=LAYER, since=asof - timedelta(days=reach), until=asof)
+        EventFilter(layer=LAYER_TOCSIN, since=asof - timedelta(days=reach), until=asof)
     )
     return compute_risk(
         events, asof=asof, period_days=period, forecasts=located_forecasts(store), params=params

@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tocsin.alert.outbox import deliver
+from tocsin.app.digest import send_digests
+from tocsin.app.outbox import deliver
 from tocsin.app.pipeline import Hints, ItemResult, Pipeline
 from tocsin.config import read_toml
 from tocsin.errors import ConfigError, InputError, TocsinError
 from tocsin.models import Kind
-from tocsin.report.digest.messages import digest_due, digest_slot, parse_schedule, send_digests
+from tocsin.report.digest.messages import digest_due, digest_slot, parse_schedule
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 MIN_INTERVAL = 1.0

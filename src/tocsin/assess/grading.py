@@ -72,6 +72,9 @@ __all__ = [
     "MIN_FORECASTS",
     "NUMBER_WORDS",
     "ClaimGrade",
+    "GradedClaim",
+    "GradedSource",
+    "Review",
     "SourceGrade",
     "TrackRecord",
     "admiralty",
@@ -148,6 +151,34 @@ class ClaimGrade:
     @property
     def words(self) -> str:
         return NUMBER_WORDS[self.number]
+
+
+@dataclass(frozen=True, slots=True)
+class GradedClaim:
+    """A claim with its credibility grade."""
+
+    claim: Claim
+    grade: ClaimGrade
+
+
+@dataclass(frozen=True, slots=True)
+class GradedSource:
+    """A source with its reliability grade, the record behind it, and how many of its
+    documents were read."""
+
+    source: Source
+    grade: SourceGrade
+    record: TrackRecord
+    documents: int
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """Graded claims and sources over a set of documents (``tocsin.app.review`` builds
+    one over the whole store)."""
+
+    claims: list[GradedClaim]
+    sources: list[GradedSource]
 
 
 def admiralty(letter: str, number: int) -> str:

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from tocsin.geo.distance import EARTH_RADIUS_KM, haversine_km
-from tocsin.knowledge.actors import fold
 from tocsin.models import Event
+from tocsin.text.fold import fold
 
 _KM_PER_DEGREE_LAT = EARTH_RADIUS_KM * math.pi / 180 * 0.999  # a hair under, to be safe
 # days apart, matched without coordinates, km, types differ, sub-types differ, own, reference

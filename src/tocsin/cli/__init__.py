@@ -1,8 +1,10 @@
 """The command line (Typer): ``tocsin ...``, a thin shell over ``tocsin.app``.
 
-``main`` builds the Typer app of :mod:`tocsin.cli.main`; each module registers the
-commands of one area (events, assessment, risk, alerts, briefs, digest, outbox,
-comments, users and the web server); :mod:`tocsin.cli.render` prints annotations.
+``main`` runs the Typer app of :mod:`tocsin.cli.main`; each module registers the
+commands of one area (documents, gazetteer, demo, assessment, events, risk, alerts,
+outbox, briefs, digest, comments, users and the web server). :mod:`tocsin.cli.common`
+holds what they share (consoles, ``--json``, the context, printing and small parsers);
+:mod:`tocsin.cli.render` prints annotations, :mod:`tocsin.cli.event_render` events.
 """
 
 from tocsin.cli.main import main

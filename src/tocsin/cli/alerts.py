@@ -5,14 +5,13 @@ documents or users' files: they are printed with ``markup=False``."""
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
+from tocsin.cli.common import JsonOpt, count, note, parse_day, print_json, say
 from tocsin.errors import InputError, TocsinError
 from tocsin.models import ALERT_KINDS, ASSET_KINDS, RISK_CATEGORIES, Alert, AlertRule, Asset
 from tocsin.report.records import alert_plain, asset_plain, rule_plain
@@ -22,32 +21,11 @@ assets_app = typer.Typer(
 )
 rules_app = typer.Typer(help="Alert rules: what to hear about, where, how.", no_args_is_help=True)
 alerts_app = typer.Typer(help="Alerts: list, show, and run the matching.", no_args_is_help=True)
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def _say(text: str) -> None:
-    out.print(text, markup=False)
 
 
 def _items(values: list[str] | None) -> list[str]:
     """Repeated options, each possibly comma-separated."""
     return [p.strip() for v in values or [] for p in v.split(",") if p.strip()]
-
-
-def _day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise InputError(f"{option} {value}", "not a date", "write it as YYYY-MM-DD") from None
 
 
 def _moment(value: str | None, option: str) -> datetime | None:
@@ -101,7 +79,7 @@ def assets_add(
     store = ctx.obj.store()
     replaced = store.get_asset(asset.id) is not None
     store.save_assets([asset])
-    _say(f"{'replaced' if replaced else 'added'} {asset.id}: {asset.name} ({_where(asset)})")
+    say(f"{'replaced' if replaced else 'added'} {asset.id}: {asset.name} ({_where(asset)})")
 
 
 @assets_app.command("import")
@@ -114,14 +92,14 @@ def assets_import(
 
     found = read_assets(file)
     for problem in found.problems:
-        err.print(problem, markup=False)
+        note(problem)
     store = ctx.obj.store()
     if found.assets:
         store.save_assets(found.assets)
-    _say(
-        f"{file}: {_count(len(found.assets), 'asset')} imported, "
-        f"{_count(len(found.problems), 'problem')}; "
-        f"{_count(len(store.list_assets()), 'asset')} in the store"
+    say(
+        f"{file}: {count(len(found.assets), 'asset')} imported, "
+        f"{count(len(found.problems), 'problem')}; "
+        f"{count(len(store.list_assets()), 'asset')} in the store"
     )
     if not found.assets:
         raise typer.Exit(1)
@@ -133,16 +111,16 @@ def assets_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     found = ctx.obj.store().list_assets()
     if as_json:
         for asset in found:
-            _say(json.dumps(asset_plain(asset), ensure_ascii=False))
+            print_json(asset_plain(asset))
         return
     if not found:
-        _say("no assets yet: `tocsin assets add NAME --lat --lon` or `tocsin assets import FILE`")
+        say("no assets yet: `tocsin assets add NAME --lat --lon` or `tocsin assets import FILE`")
         return
     width = max(len(a.id) for a in found)
     for asset in found:
         tags = f" [{', '.join(asset.tags)}]" if asset.tags else ""
-        _say(f"{asset.id:<{width}}  {asset.kind:<5}  {asset.name} — {_where(asset)}{tags}")
-    _say(_count(len(found), "asset"))
+        say(f"{asset.id:<{width}}  {asset.kind:<5}  {asset.name} — {_where(asset)}{tags}")
+    say(count(len(found), "asset"))
 
 
 @assets_app.command("remove")
@@ -152,7 +130,7 @@ def assets_remove(
     """Remove an asset (its past alerts stay)."""
     if not ctx.obj.store().remove_asset(asset_id):
         raise TocsinError(f"{asset_id}: no such asset; list them with `tocsin assets list`")
-    _say(f"removed {asset_id}")
+    say(f"removed {asset_id}")
 
 
 # ---------------------------------------------------------------- rules
@@ -163,7 +141,7 @@ def _check_rules(rules: list[AlertRule], store: Any) -> None:
     from tocsin.app.alerts import check_rules
 
     for warning in check_rules(store, rules):
-        err.print(warning, markup=False)
+        note(warning)
 
 
 def _scope(rule: AlertRule) -> str:
@@ -223,7 +201,7 @@ def rules_add(
     _check_rules([rule], store)
     replaced = store.get_rule(rule.id) is not None
     store.save_rules([rule])
-    _say(f"{'replaced' if replaced else 'added'} {rule.id}: {rule.name} ({_scope(rule)})")
+    say(f"{'replaced' if replaced else 'added'} {rule.id}: {rule.name} ({_scope(rule)})")
 
 
 @rules_app.command("import")
@@ -238,9 +216,9 @@ def rules_import(
     store = ctx.obj.store()
     _check_rules(rules, store)
     store.save_rules(rules)
-    _say(
-        f"{file}: {_count(len(rules), 'rule')} imported; "
-        f"{_count(len(store.list_rules()), 'rule')} in the store"
+    say(
+        f"{file}: {count(len(rules), 'rule')} imported; "
+        f"{count(len(store.list_rules()), 'rule')} in the store"
     )
 
 
@@ -250,20 +228,20 @@ def rules_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     found = ctx.obj.store().list_rules()
     if as_json:
         for rule in found:
-            _say(json.dumps(rule_plain(rule), ensure_ascii=False))
+            print_json(rule_plain(rule))
         return
     if not found:
-        _say("no rules yet: `tocsin rules add NAME` or `tocsin rules import rules.toml`")
+        say("no rules yet: `tocsin rules add NAME` or `tocsin rules import rules.toml`")
         return
     for rule in found:
         cats = ", ".join(rule.categories) or "all categories"
-        _say(f"{rule.id}  {rule.name} ({rule.lang})")
-        _say(
+        say(f"{rule.id}  {rule.name} ({rule.lang})")
+        say(
             f"  {_scope(rule)}; {', '.join(rule.kinds)}; {cats}; severity ≥ {rule.min_severity}, "
             f"level ≥ {rule.min_level}, probability ≥ {rule.min_probability:g}"
         )
-        _say(f"  to: {', '.join(rule.channels) or 'the feed only'}")
-    _say(_count(len(found), "rule"))
+        say(f"  to: {', '.join(rule.channels) or 'the feed only'}")
+    say(count(len(found), "rule"))
 
 
 @rules_app.command("remove")
@@ -273,7 +251,7 @@ def rules_remove(
     """Remove a rule (its past alerts stay)."""
     if not ctx.obj.store().remove_rule(rule_id):
         raise TocsinError(f"{rule_id}: no such rule; list them with `tocsin rules list`")
-    _say(f"removed {rule_id}")
+    say(f"removed {rule_id}")
 
 
 # ---------------------------------------------------------------- alerts
@@ -307,15 +285,15 @@ def alerts_list(
     )
     if as_json:
         for alert in found:
-            _say(json.dumps(alert_plain(alert), ensure_ascii=False))
+            print_json(alert_plain(alert))
         return
     if not found:
-        _say("no alerts: add assets and rules, then run `tocsin alerts run`")
+        say("no alerts: add assets and rules, then run `tocsin alerts run`")
         return
     for alert in found:
-        _say(_line(alert))
+        say(_line(alert))
     more = "; --limit shows more" if len(found) == limit else ""
-    _say(f"{_count(len(found), 'alert')}{more}")
+    say(f"{count(len(found), 'alert')}{more}")
 
 
 @alerts_app.command("show")
@@ -329,10 +307,10 @@ def alerts_show(
     if alert is None:
         raise TocsinError(f"{alert_id}: no such alert; list them with `tocsin alerts list`")
     if as_json:
-        _say(json.dumps(alert_plain(alert), ensure_ascii=False, indent=2))
+        print_json(alert_plain(alert), indent=2)
         return
-    _say(alert.title)
-    _say(alert.summary)
+    say(alert.title)
+    say(alert.summary)
     rows = [
         ("id", f"{alert.id} (version {alert.version})"),
         ("rule", alert.rule_id),
@@ -347,11 +325,11 @@ def alerts_show(
     if alert.updated:
         rows.append(("updated", alert.updated.isoformat(timespec="seconds")))
     for key, value in rows:
-        _say(f"  {key:<10}{value}")
+        say(f"  {key:<10}{value}")
     for number, quote in enumerate(alert.quotes, start=1):
         url = f" · {quote.url}" if quote.url else ""
-        _say(f"  {number}. {quote.source} ({quote.reliability}) · {quote.document_id}{url}")
-        _say(f"     «{quote.text}»")
+        say(f"  {number}. {quote.source} ({quote.reliability}) · {quote.document_id}{url}")
+        say(f"     «{quote.text}»")
 
 
 @alerts_app.command("run")
@@ -368,15 +346,18 @@ def alerts_run(
 ) -> None:
     """Recompute risk levels, match events, risk changes and forecasts against every
     rule, save the alerts and queue their messages in the outbox."""
-    from tocsin.app.alerts import update_alerts
+    from tocsin.app.assessment import update_alerts
 
     settings = ctx.obj.settings()
     moment = _moment(now, "--now") or datetime.now(UTC)
     run = update_alerts(
-        ctx.obj.store(settings), settings=settings, now=moment, asof=_day(asof, "--asof")
+        ctx.obj.store(settings),
+        settings=settings,
+        now=moment,
+        asof=parse_day(asof, "--asof") if asof is not None else None,
     )
     for problem in run.problems:
-        err.print(problem, markup=False)
+        note(problem)
     if as_json:
         plain = {
             "new": run.new,
@@ -387,15 +368,15 @@ def alerts_run(
             "problems": list(run.problems),
             "alerts": [alert_plain(a) for a in run.alerts],
         }
-        _say(json.dumps(plain, ensure_ascii=False))
+        print_json(plain)
         return
     said = "alert" if run.new + run.updated == 1 else "alerts"
-    _say(
-        f"{_count(run.events, 'recent event')}, {_count(run.risk_changes, 'risk change')} → "
-        f"{run.new} new, {run.updated} updated {said}; {_count(run.queued, 'message')} queued"
+    say(
+        f"{count(run.events, 'recent event')}, {count(run.risk_changes, 'risk change')} → "
+        f"{run.new} new, {run.updated} updated {said}; {count(run.queued, 'message')} queued"
     )
     for alert in run.alerts:
-        _say(_line(alert))
+        say(_line(alert))
 
 
 def register(app: typer.Typer) -> None:

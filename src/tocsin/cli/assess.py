@@ -7,23 +7,25 @@ A thin shell over ``tocsin.store`` and ``tocsin.assess``; registered on the main
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from tocsin.assess.forecasts import holder_of, scorecards
+from tocsin.cli.common import JsonOpt, out, print_json
 from tocsin.errors import TocsinError
 from tocsin.models import Judgment
-from tocsin.report.records import forecast_plain, graded_claim_plain, graded_source_plain
+from tocsin.report.records import (
+    forecast_plain,
+    graded_claim_plain,
+    graded_source_plain,
+    judgment_plain,
+)
 
 forecasts_app = typer.Typer(help="Forecasts registered from judgments, and their scores.")
-out = Console(highlight=False, soft_wrap=True)
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
 
 def _today() -> date:
@@ -60,28 +62,7 @@ def judgments(
 
     if as_json:
         for j in found:
-            text = text_of(j)
-            line: dict[str, Any] = {
-                "document_id": j.span.document_id,
-                "part": j.span.part,
-                "cue": j.cue_text,
-                "label": j.label,
-                "low": j.low,
-                "high": j.high,
-                "negated": j.negated,
-                "proposition": " ".join(text[j.proposition.start : j.proposition.end].split()),
-                "holder_kind": j.holder_kind,
-                "holder": j.holder,
-                "condition": (
-                    " ".join(text[j.condition.start : j.condition.end].split())
-                    if j.condition
-                    else None
-                ),
-                "trend": j.trend,
-                "deadline": j.deadline.isoformat() if j.deadline else None,
-                "future": j.future,
-            }
-            out.print(json.dumps(line, ensure_ascii=False), markup=False)
+            print_json(judgment_plain(j, text_of(j)))
         return
     if not found:
         out.print("no judgments stored (run `tocsin extract` first)", markup=False)
@@ -124,7 +105,7 @@ def forecasts_list(
     )
     if as_json:
         for f in found:
-            out.print(json.dumps(forecast_plain(f, today), ensure_ascii=False), markup=False)
+            print_json(forecast_plain(f, today))
         return
     if not found:
         out.print("no forecasts match", markup=False)
@@ -198,7 +179,7 @@ def forecasts_score(
                     for row in card.calibration
                 ],
             }
-            out.print(json.dumps(line, ensure_ascii=False), markup=False)
+            print_json(line)
         return
     if not cards:
         out.print("no forecasts registered yet", markup=False)
@@ -248,7 +229,7 @@ def claims(
     if as_json:
         for g in found:
             line = graded_claim_plain(g)
-            out.print(json.dumps(line, ensure_ascii=False), markup=False)
+            print_json(line)
         return
     if not found:
         out.print("no claims match (extract documents first; --all shows single ones)")
@@ -277,7 +258,7 @@ def sources(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     if as_json:
         for g in graded:
             line = graded_source_plain(g)
-            out.print(json.dumps(line, ensure_ascii=False), markup=False)
+            print_json(line)
         return
     if not graded:
         out.print("no extracted documents yet", markup=False)
@@ -320,7 +301,7 @@ def quality(
             "score": q.score,
             **shown,
         }
-        out.print(json.dumps(line, ensure_ascii=False), markup=False)
+        print_json(line)
         return
     out.print(f"{doc.title or doc.id}", style="bold", markup=False)
     out.print(f"sourcing score {q.score:.2f} (1 = clean): {q.summary}", markup=False)

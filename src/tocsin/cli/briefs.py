@@ -9,23 +9,20 @@ brief written is saved in the store (the digest lists the week's briefs).
 
 from __future__ import annotations
 
-import json
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from tocsin.cli.common import JsonLinesOpt, note, parse_day, print_json, say, write_file
 from tocsin.errors import InputError
 from tocsin.knowledge import slug
 from tocsin.models import BRIEF_LANGUAGES
 from tocsin.report.records import brief_summary_plain
 
 briefs_app = typer.Typer(help="Briefs written so far.", no_args_is_help=True)
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 LANGS = BRIEF_LANGUAGES
 
@@ -35,15 +32,6 @@ def parse_period(value: str) -> int:
     from tocsin.app.briefs import period_days
 
     return period_days(value, where="--period")
-
-
-def _day(value: str | None, option: str) -> date:
-    if value is None:
-        return datetime.now(UTC).date()
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise InputError(f"{option} {value}", "not a date", "write it as YYYY-MM-DD") from exc
 
 
 def _lang(value: str) -> str:
@@ -86,7 +74,7 @@ def brief(
             f"--format {fmt}", "not a brief format", f"use one of {', '.join(FORMATS)}"
         )
     days = parse_period(period)
-    end = _day(until, "--until")
+    end = parse_day(until, "--until") if until is not None else datetime.now(UTC).date()
     language = _lang(lang)
     settings = ctx.obj.settings()
     store = ctx.obj.store(settings)
@@ -110,11 +98,8 @@ def brief(
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    try:
-        output.write_bytes(data)
-    except OSError as exc:
-        raise InputError(str(output), f"cannot write ({exc.strerror})", "check the path") from exc
-    out.print(f"brief written to {output}", markup=False)
+    write_file(output, data)
+    say(f"brief written to {output}")
 
 
 @briefs_app.command("list")
@@ -124,21 +109,18 @@ def list_briefs(
         str | None, typer.Option("--area", help="The area as the brief names it.")
     ] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="en or fr.")] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print machine-readable JSON lines.")
-    ] = False,
+    as_json: JsonLinesOpt = False,
 ) -> None:
     """Briefs saved in the store, newest period first."""
     store = ctx.obj.store()
     found = store.list_briefs(area=area, lang=_lang(lang) if lang else None)
     for item in found:
         if as_json:
-            plain = brief_summary_plain(item)
-            out.print(json.dumps(plain, ensure_ascii=False), markup=False)
+            print_json(brief_summary_plain(item))
         else:
-            out.print(f"{item.id}  {item.period_end}  {item.lang}  {item.title}", markup=False)
+            say(f"{item.id}  {item.period_end}  {item.lang}  {item.title}")
     if not found and not as_json:
-        err.print("no brief saved yet; write one with `tocsin brief --area NAME`", markup=False)
+        note("no brief saved yet; write one with `tocsin brief --area NAME`")
 
 
 @briefs_app.command("show")

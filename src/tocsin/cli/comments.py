@@ -10,15 +10,14 @@ are written by strangers: they are printed as plain text on one line, never as m
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
-from rich.console import Console
 
+from tocsin.cli.common import JsonOpt, count, print_json, say
 from tocsin.errors import InputError
 from tocsin.models import CommentScores
 from tocsin.text.plain import one_line
@@ -30,9 +29,6 @@ comments_app = typer.Typer(
     help="Comment sections: toxicity, hate, incitement, narratives and stance.",
     no_args_is_help=True,
 )
-out = Console(highlight=False, soft_wrap=True)
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 BATCH = 2_048  # lines classified at a time: memory stays bounded on a large file
 MAX_LINE = 100_000  # characters kept of one line (the classifier reads far fewer)
 QUOTE = 160  # characters of a quote shown in the text summary
@@ -104,12 +100,12 @@ def _print_scores(texts: list[str], scores: list[CommentScores], as_json: bool) 
                 "hateful": round(s.hateful, 4), "incitement": round(s.incitement, 4),
                 "targets": list(s.targets), "language": s.language,
             }  # fmt: skip
-            out.print(json.dumps(plain, ensure_ascii=False), markup=False)
+            print_json(plain)
             continue
         labels = ",".join(s.labels)
         targets = f" [{', '.join(s.targets)}]" if s.targets else ""
         scores_text = f"toxic {s.toxic:.2f} hateful {s.hateful:.2f} incitement {s.incitement:.2f}"
-        out.print(f"{labels:<26} {scores_text}{targets}  {one_line(text, 80)}", markup=False)
+        say(f"{labels:<26} {scores_text}{targets}  {one_line(text, 80)}")
 
 
 @comments_app.command("summary")
@@ -120,12 +116,8 @@ def summary(
     as_json: JsonOpt = False,
 ) -> None:
     """What comment sections say: toxic, hateful, inciting; narratives, quotes, stance."""
-    from tocsin.comments.summary import (
-        document_summary,
-        outlet_summary,
-        overall_summary,
-        summary_to_plain,
-    )
+    from tocsin.app.comments import document_summary, outlet_summary, overall_summary
+    from tocsin.comments.summary import summary_to_plain
 
     if doc and outlet:
         raise InputError("--doc and --outlet", "give one of them, not both")
@@ -140,10 +132,10 @@ def summary(
     finally:
         store.close()
     if as_json:
-        out.print(json.dumps(summary_to_plain(found), ensure_ascii=False), markup=False)
+        print_json(summary_to_plain(found))
         return
     for line in summary_lines(found):
-        out.print(line, markup=False)
+        say(line)
 
 
 def summary_lines(s: Summary) -> list[str]:
@@ -158,10 +150,10 @@ def summary_lines(s: Summary) -> list[str]:
         lines.append("no comments")
         return lines
     langs = ", ".join(f"{lang} {n}" for lang, n in s.languages)
-    where = f" under {_count(s.documents, 'document')}" if s.documents > 1 else ""
+    where = f" under {count(s.documents, 'document')}" if s.documents > 1 else ""
     mixed = " (mixed)" if s.mixed else ""
     lines.append(
-        f"{_count(s.comments, 'comment')}{where} ({_count(s.distinct, 'different text')}); "
+        f"{count(s.comments, 'comment')}{where} ({count(s.distinct, 'different text')}); "
         f"languages: {langs}{mixed}"
     )
     lines.append(
@@ -173,11 +165,11 @@ def summary_lines(s: Summary) -> list[str]:
     if s.narratives:
         lines.append("narratives:")
     for n in s.narratives:
-        extra = [_count(n.articles, "article")] if n.articles else []
-        extra += [_count(n.rebuttals, "rebuttal")] if n.rebuttals else []
+        extra = [count(n.articles, "article")] if n.articles else []
+        extra += [count(n.rebuttals, "rebuttal")] if n.rebuttals else []
         more = f" ({', '.join(extra)})" if extra else ""
         label = n.id if n.named else "unnamed"
-        lines.append(f"  {label}: {one_line(n.name, 100)} — {_count(n.comments, 'comment')}{more}")
+        lines.append(f"  {label}: {one_line(n.name, 100)} — {count(n.comments, 'comment')}{more}")
         if n.blamed:
             lines.append("    blames: " + ", ".join(f"{name} {c}" for _, name, c in n.blamed[:5]))
         for q in n.quotes:
@@ -192,7 +184,3 @@ def summary_lines(s: Summary) -> list[str]:
         for text, times in s.repeated:
             lines.append(f"  {times}× « {one_line(text, QUOTE)} »")
     return lines
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")

@@ -1,21 +1,21 @@
 """The commands for the weekly digest and its subscribers (`tocsin digest`, `tocsin subscribers`).
-A thin shell over ``tocsin.report.digest.messages`` and the store, registered on the main app by
-``tocsin.cli.main``. Names and addresses are printed with ``markup=False``."""
+A thin shell over ``tocsin.app.digest`` and ``tocsin.report.digest.messages``, registered on
+the main app by ``tocsin.cli.main``. Names and addresses are printed with ``markup=False``."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tocsin.errors import InputError, TocsinError
+from tocsin.cli.common import JsonOpt, count, err, out, parse_day, print_json, write_file
+from tocsin.errors import TocsinError
 from tocsin.models import Subscriber
+from tocsin.report.records import subscriber_plain
 
 subscribers_app = typer.Typer(
     help="Who receives the weekly digest: email, language, areas.", no_args_is_help=True
@@ -24,10 +24,6 @@ digest_app = typer.Typer(
     help="The weekly digest (infolettre): build, preview, queue for sending.",
     no_args_is_help=True,
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 WeekEndOpt = Annotated[
     str | None,
     typer.Option("--week-end", help="Last day of the week, YYYY-MM-DD (default: yesterday, UTC)."),
@@ -38,12 +34,7 @@ NOT_FOUND = "no such subscriber; list them with `tocsin subscribers list`"
 def _week_end(value: str | None) -> date:
     if value is None:
         return datetime.now(UTC).date() - timedelta(days=1)
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise InputError(
-            f"--week-end {value}", "not a date", "write it as YYYY-MM-DD (2025-12-07)"
-        ) from None
+    return parse_day(value, "--week-end", example="2025-12-07")
 
 
 def _areas(subscriber: Subscriber) -> str:
@@ -53,19 +44,6 @@ def _areas(subscriber: Subscriber) -> str:
 def _described(subscriber: Subscriber) -> str:
     name = f"{subscriber.name} <{subscriber.email}>" if subscriber.name else subscriber.email
     return f"{name} ({subscriber.lang}; {_areas(subscriber)})"
-
-
-def _plain(subscriber: Subscriber) -> dict[str, object]:
-    return {
-        "id": subscriber.id,
-        "email": subscriber.email,
-        "name": subscriber.name,
-        "lang": subscriber.lang,
-        "areas": list(subscriber.areas),
-        "active": subscriber.active,
-        "token": subscriber.token,
-        "created": subscriber.created.isoformat() if subscriber.created else None,
-    }
 
 
 # ---------------------------------------------------------------- subscribers
@@ -126,7 +104,7 @@ def subscribers_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     found = ctx.obj.store().list_subscribers(active=None)
     if as_json:
         for subscriber in found:
-            out.print(json.dumps(_plain(subscriber), ensure_ascii=False), markup=False)
+            print_json(subscriber_plain(subscriber))
         return
     if not found:
         out.print("no subscribers yet: add one with `tocsin subscribers add EMAIL`", markup=False)
@@ -176,7 +154,7 @@ def subscribers_unsubscribe(
 
 def _summary(events: int, risk_changes: int, forecasts: int, briefs: int) -> str:
     parts = [
-        f"{n} {word if n == 1 else word + 's'}"
+        count(n, word)
         for n, word in (
             (events, "event"),
             (risk_changes, "risk change"),
@@ -198,7 +176,8 @@ def digest_send(
     ] = False,
 ) -> None:
     """Build each active subscriber's digest and queue it in the outbox (once a week)."""
-    from tocsin.report.digest.messages import digest_message_id, send_digests
+    from tocsin.app.digest import send_digests
+    from tocsin.report.digest.messages import digest_message_id
 
     last_day = _week_end(week_end)
     context = ctx.obj
@@ -255,7 +234,7 @@ def digest_preview(
     ] = None,
 ) -> None:
     """A subscriber's digest as it would be sent: the text version, or the HTML to a file."""
-    from tocsin.report.digest.messages import build_digest
+    from tocsin.app.digest import build_digest
 
     context = ctx.obj
     settings = context.settings()
@@ -273,12 +252,7 @@ def digest_preview(
         out.print(digest.text, markup=False, end="")
         return
     content = digest.text if output.suffix.lower() == ".txt" else digest.html
-    try:
-        output.write_text(content, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(
-            str(output), f"cannot be written ({exc.strerror})", "check that the folder exists"
-        ) from exc
+    write_file(output, content)
     out.print(f"{output}: digest for {address} written", markup=False)
 
 

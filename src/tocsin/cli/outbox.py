@@ -12,53 +12,28 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from tocsin.alert.feed import atom_feed
-from tocsin.alert.outbox import DeliveryReport, deliver
+from tocsin.alert.outbox import DeliveryReport
+from tocsin.app.outbox import deliver
+from tocsin.cli.common import JsonOpt, note, out, print_json, write_file
 from tocsin.errors import InputError, TocsinError
-from tocsin.models import OUTBOX_STATES, OutboxMessage
+from tocsin.models import OUTBOX_STATES
+from tocsin.report.records import message_plain
 
 outbox_app = typer.Typer(
     help="The outbox: alert and digest messages waiting to go, and those gone.",
     no_args_is_help=True,
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-
-
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _short(value: datetime | None) -> str:
     return "" if value is None else value.astimezone(UTC).strftime("%m-%d %H:%M")
-
-
-def message_plain(message: OutboxMessage) -> dict[str, Any]:
-    """A message as JSON-ready values (the body left out: `--json` lists, not dumps)."""
-    return {
-        "id": message.id,
-        "kind": message.kind,
-        "alert_id": message.alert_id,
-        "channel": message.channel,
-        "target": message.target,
-        "subject": message.subject,
-        "status": message.status,
-        "attempts": message.attempts,
-        "next_attempt": _iso(message.next_attempt),
-        "lease_until": _iso(message.lease_until),
-        "sent_at": _iso(message.sent_at),
-        "last_error": message.last_error,
-        "created": _iso(message.created),
-    }
 
 
 @outbox_app.command("list")
@@ -78,7 +53,7 @@ def list_messages(
     messages = store.list_outbox(status=status, kind=kind, limit=limit)
     if as_json:
         for message in messages:
-            out.print(json.dumps(message_plain(message), ensure_ascii=False), markup=False)
+            print_json(message_plain(message))
         return
     counts = store.outbox_counts()
     if not messages:
@@ -163,7 +138,7 @@ def deliver_messages(
                 break
             time.sleep(interval if left is None else min(interval, left))
     except KeyboardInterrupt:
-        err.print("stopped", markup=False)
+        note("stopped")
 
 
 @outbox_app.command("retry")
@@ -214,11 +189,8 @@ def feed(
         sys.stdout.buffer.write(document)
         sys.stdout.buffer.flush()
         return
-    try:
-        output.write_bytes(document)
-    except OSError as exc:
-        raise InputError(str(output), f"cannot write ({exc.strerror})", "check the path") from None
-    err.print(f"{len(alerts)} alerts written to {output}", markup=False)
+    write_file(output, document)
+    note(f"{len(alerts)} alerts written to {output}")
 
 
 def register(app: typer.Typer) -> None:

@@ -6,13 +6,12 @@ one resolved to. Text written by strangers goes through ``rich.text.Text``, neve
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tocsin.models import AnnotationRef, Annotations, Document, annotation_to_plain
+from tocsin.models import AnnotationRef, Annotations, Document
 from tocsin.report.highlights import describe as _describe
 
 STYLES = {
@@ -38,23 +37,6 @@ def summary(ann: Annotations) -> str:
         f"{f' ({unresolved} unresolved)' if unresolved else ''}, {len(ann.times)} times, "
         f"{len(ann.attributions)} attributions{f' ({sourced})' if sourced else ''}{judged}"
     )
-
-
-def annotations_json(ann: Annotations) -> dict[str, Any]:
-    refs: list[AnnotationRef] = [
-        *ann.actors,
-        *ann.places,
-        *ann.times,
-        *ann.attributions,
-        *ann.judgments,
-        *ann.events,
-    ]
-    return {
-        "document_id": ann.document_id,
-        "extractor_version": ann.extractor_version,
-        "languages": ann.languages,
-        "annotations": [annotation_to_plain(r) for r in refs],
-    }
 
 
 def _highlighted(text: str, part: str, ann: Annotations) -> Text:

@@ -9,29 +9,26 @@ by strangers: they are printed as plain ``Text``, never as markup.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tocsin.errors import InputError
-from tocsin.models import RISK_CATEGORIES, RISK_LEVEL_NAMES, RiskLevel
+from tocsin.cli.common import JsonLinesOpt, choice, count, out, parse_day, print_json
+from tocsin.knowledge.names import RISK_LEVEL_NAMES
+from tocsin.models import RISK_CATEGORIES, RiskLevel
+from tocsin.report.records import risk_level_plain
 
 risk_app = typer.Typer(
     help="Risk levels 1-5 per place and category, with their trend and reasons.",
     invoke_without_command=True,
 )
-out = Console(highlight=False, soft_wrap=True)
-
 SCOPES = ("country", "admin1", "town")
 ARROWS = {"up": "↑", "down": "↓", "steady": "→", "new": "new"}
 LEVEL_STYLES = {1: "dim", 2: "green", 3: "yellow", 4: "red", 5: "bold red"}
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON lines.")]
 AsofOpt = Annotated[
     str | None,
     typer.Option("--asof", help="The period's last day, YYYY-MM-DD (default: today, UTC)."),
@@ -50,48 +47,7 @@ MinLevelOpt = Annotated[
 
 
 def _asof(value: str | None) -> date:
-    if value is None:
-        return datetime.now(UTC).date()
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise InputError(f"--asof {value}", "not a date", "write it as YYYY-MM-DD") from exc
-
-
-def _choice(value: str | None, option: str, allowed: tuple[str, ...]) -> str | None:
-    if value is None:
-        return None
-    text = value.strip().lower()
-    if text not in allowed:
-        raise InputError(f"{option} {value}", "not known", f"use one of {', '.join(allowed)}")
-    return text
-
-
-def level_to_plain(level: RiskLevel) -> dict[str, Any]:
-    """A risk level as JSON-ready values (dates as ISO text, the level's English word)."""
-    return {
-        "place_key": level.place_key,
-        "scope": level.scope,
-        "name": level.name,
-        "country": level.country,
-        "admin1": level.admin1,
-        "geonameid": level.geonameid,
-        "lat": level.lat,
-        "lon": level.lon,
-        "category": level.category,
-        "level": level.level,
-        "level_name": RISK_LEVEL_NAMES["en"][level.level],
-        "score": level.score,
-        "period_start": level.period_start.isoformat(),
-        "period_end": level.period_end.isoformat(),
-        "previous_level": level.previous_level,
-        "previous_score": level.previous_score,
-        "trend": level.trend,
-        "contributions": [
-            {"kind": c.kind, "ref_id": c.ref_id, "weight": c.weight, "summary": c.summary}
-            for c in level.contributions
-        ],
-    }
+    return parse_day(value, "--asof") if value is not None else datetime.now(UTC).date()
 
 
 def _trend(level: RiskLevel) -> str:
@@ -122,10 +78,6 @@ def _print_table(levels: list[RiskLevel]) -> None:
     out.print(table)
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
-
 @risk_app.callback()
 def risk(
     ctx: typer.Context,
@@ -137,7 +89,7 @@ def risk(
     show_all: Annotated[
         bool, typer.Option("--all", help="Also show minimal levels that did not change.")
     ] = False,
-    as_json: JsonOpt = False,
+    as_json: JsonLinesOpt = False,
 ) -> None:
     """Risk levels as of a day: place, category, level, trend, score and the top reason."""
     if ctx.invoked_subcommand is not None:
@@ -145,8 +97,8 @@ def risk(
     from tocsin.geo.areas import resolve_area
 
     day = _asof(asof)
-    wanted_category = _choice(category, "--category", RISK_CATEGORIES)
-    wanted_scope = _choice(scope, "--scope", SCOPES)
+    wanted_category = choice(category, "--category", RISK_CATEGORIES)
+    wanted_scope = choice(scope, "--scope", SCOPES)
     where = resolve_area(area) if area else None
     store = ctx.obj.store()
     levels = store.latest_risk_levels(asof=day, category=wanted_category, scope=wanted_scope)
@@ -163,7 +115,7 @@ def risk(
     ]
     if as_json:
         for level in levels:
-            out.print(json.dumps(level_to_plain(level), ensure_ascii=False), markup=False)
+            print_json(risk_level_plain(level))
         return
     quiet = 0 if show_all else sum(lv.level == 1 and lv.trend == "steady" for lv in levels)
     if quiet:
@@ -176,7 +128,7 @@ def risk(
     _print_table(levels)
     how = "computed now, not saved (`tocsin risk update` saves them)" if live else "as saved"
     period = f"{levels[0].period_start.isoformat()} – {newest.isoformat()}"
-    out.print(f"{_count(len(levels), 'level')} for {period}, {how}{hidden}", markup=False)
+    out.print(f"{count(len(levels), 'level')} for {period}, {how}{hidden}", markup=False)
 
 
 def _compute(
@@ -194,7 +146,7 @@ def _compute(
 
 
 @risk_app.command("update")
-def risk_update(ctx: typer.Context, asof: AsofOpt = None, as_json: JsonOpt = False) -> None:
+def risk_update(ctx: typer.Context, asof: AsofOpt = None, as_json: JsonLinesOpt = False) -> None:
     """Compute the levels of the period ending --asof from events and forecasts, save them,
     and list those that changed since the last update."""
     from tocsin.app.risk import update_risk
@@ -208,14 +160,14 @@ def risk_update(ctx: typer.Context, asof: AsofOpt = None, as_json: JsonOpt = Fal
             "period_days": settings.risk_period_days,
             "levels": len(update.levels),
             "changes": [
-                {**level_to_plain(change.level), "before": change.before}
+                {**risk_level_plain(change.level), "before": change.before}
                 for change in update.changes
             ],
         }
-        out.print(json.dumps(shown, ensure_ascii=False), markup=False)
+        print_json(shown)
         return
     out.print(
-        f"{_count(len(update.levels), 'risk level')} saved for the {settings.risk_period_days} "
+        f"{count(len(update.levels), 'risk level')} saved for the {settings.risk_period_days} "
         f"days ending {day.isoformat()}; {len(update.changes)} changed",
         markup=False,
     )
@@ -234,17 +186,17 @@ def risk_history(
     ctx: typer.Context,
     area: Annotated[str, typer.Argument(help="A country, region or town (as --area).")],
     category: Annotated[str, typer.Option("--category", help="The category.")] = "conflict",
-    as_json: JsonOpt = False,
+    as_json: JsonLinesOpt = False,
 ) -> None:
     """One place's stored levels in a category, oldest period first."""
     from tocsin.geo.areas import resolve_area
 
-    wanted = _choice(category, "--category", RISK_CATEGORIES) or "conflict"
+    wanted = choice(category, "--category", RISK_CATEGORIES) or "conflict"
     where = resolve_area(area)
     history = ctx.obj.store().risk_history(where.key, wanted)
     if as_json:
         for level in history:
-            out.print(json.dumps(level_to_plain(level), ensure_ascii=False), markup=False)
+            print_json(risk_level_plain(level))
         return
     if not history:
         out.print(

@@ -14,29 +14,25 @@ token ci)``), with what it is on stderr. Refusals are one line (``AuthError``) a
 from __future__ import annotations
 
 import ipaddress
-import json
 import secrets
 import sys
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from tocsin.app import users
+from tocsin.cli.common import JsonOpt, err, out, print_json
 from tocsin.errors import AuthError
-from tocsin.models import ROLES, ApiToken, User
+from tocsin.models import ROLES, User
+from tocsin.report.records import token_plain, user_plain
 from tocsin.store import Store
 
 users_app = typer.Typer(
     help="Users of the dashboard and the JSON API, and their API tokens.", no_args_is_help=True
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 PasswordStdinOpt = Annotated[
     bool,
     typer.Option(
@@ -163,21 +159,6 @@ def users_add(
         _print_generated(password)
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _user_json(user: User, tokens: int) -> dict[str, Any]:
-    return {
-        "username": user.username,
-        "role": user.role,
-        "active": user.active,
-        "created": _iso(user.created),
-        "last_login": _iso(user.last_login),
-        "tokens": tokens,
-    }
-
-
 @users_app.command("list")
 def users_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """List the users, their role and how many live API tokens they have."""
@@ -188,8 +169,7 @@ def users_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
             live[token.user_id] = live.get(token.user_id, 0) + 1
     found = store.list_users()
     if as_json:
-        rows = [_user_json(u, live.get(u.id, 0)) for u in found]
-        out.print(json.dumps(rows, ensure_ascii=False, indent=2), markup=False)
+        print_json([user_plain(u, tokens=live.get(u.id, 0)) for u in found], indent=2)
         return
     if not found:
         err.print("no users yet; add one with `tocsin users add NAME --role admin`", markup=False)
@@ -265,17 +245,6 @@ def users_token(
     )
 
 
-def _token_json(token: ApiToken, username: str) -> dict[str, Any]:
-    return {
-        "id": token.id,
-        "username": username,
-        "name": token.name,
-        "created": _iso(token.created),
-        "last_used": _iso(token.last_used),
-        "revoked": token.revoked,
-    }
-
-
 @users_app.command("tokens")
 def users_tokens(
     ctx: typer.Context,
@@ -290,8 +259,8 @@ def users_tokens(
     names = {u.id: u.username for u in store.list_users()}
     tokens = store.list_api_tokens(user_id=owner.id if owner else None)
     if as_json:
-        rows = [_token_json(t, names.get(t.user_id, "?")) for t in tokens]
-        out.print(json.dumps(rows, ensure_ascii=False, indent=2), markup=False)
+        rows = [token_plain(t, username=names.get(t.user_id, "?")) for t in tokens]
+        print_json(rows, indent=2)
         return
     if not tokens:
         err.print("no API tokens; issue one with `tocsin users token NAME`", markup=False)

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+
+from tocsin.text.fold import strip_marks
 
 __all__ = [
     "DIM",
@@ -61,8 +62,7 @@ NEGATION_SCOPE = 4
 def fold(text: str) -> str:
     """The text the features are read from (see the module's docstring)."""
     text = str(text)[:MAX_CHARS]
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = strip_marks(text).lower()  # not fold(): the trained model reads these features
     text = _URL.sub(" xurl ", text)
     text = _HANDLE.sub(" xuser ", text)
     text = _LEET_WORD.sub(lambda m: m.group(0).translate(_LEET), text)

@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from tocsin.config import read_toml
 from tocsin.errors import ConfigError
-from tocsin.knowledge import KNOWLEDGE_DIR
+from tocsin.knowledge.files import knowledge_source, load_knowledge, per_knowledge_dir
 from tocsin.knowledge.lexicon import LANG
 
-NARRATIVES_FILE = KNOWLEDGE_DIR / "narratives.toml"
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _PATTERN = re.compile(r"^[a-z0-9*][a-z0-9_*-]*$")
 _NARRATIVE_KEYS = frozenset({"id", "name_en", "name_fr", "blames", "seeds", "cues"})
@@ -64,6 +62,7 @@ class NarrativeKnowledge:
     narratives: tuple[Narrative, ...]
     parties: tuple[Party, ...]
     counter: tuple[tuple[str, str], ...] = ()  # (language, phrase) of counter-speech
+    clauses: tuple[tuple[str, str], ...] = ()  # (language, word) that opens a new clause
 
     def narrative(self, narrative_id: str) -> Narrative | None:
         return next((n for n in self.narratives if n.id == narrative_id), None)
@@ -76,14 +75,14 @@ def load_narratives(extra: Path | str | None = None) -> NarrativeKnowledge:
     """The bundled narratives and parties, then the user's file (same format) on top."""
     if extra is None:
         return _bundled()
-    base = _read(NARRATIVES_FILE)
+    base = _bundled()
     path = Path(extra)
     return _merge(base, _read(path))
 
 
-@lru_cache(maxsize=1)
+@per_knowledge_dir
 def _bundled() -> NarrativeKnowledge:
-    return _read(NARRATIVES_FILE)
+    return _knowledge(load_knowledge("narratives"), knowledge_source("narratives"))
 
 
 def _merge(base: NarrativeKnowledge, extra: NarrativeKnowledge) -> NarrativeKnowledge:
@@ -107,7 +106,8 @@ def _merge(base: NarrativeKnowledge, extra: NarrativeKnowledge) -> NarrativeKnow
             )  # fmt: skip
         parties[p.id] = p
     counter = _union(extra.counter, base.counter)
-    return NarrativeKnowledge(tuple(narratives.values()), tuple(parties.values()), counter)
+    clauses = _union(extra.clauses, base.clauses)
+    return NarrativeKnowledge(tuple(narratives.values()), tuple(parties.values()), counter, clauses)
 
 
 def _union(first: tuple[Any, ...], then: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -116,12 +116,17 @@ def _union(first: tuple[Any, ...], then: tuple[Any, ...]) -> tuple[Any, ...]:
 
 def _read(path: Path) -> NarrativeKnowledge:
     data = read_toml(path, what="narratives file", missing="check the narratives file path")
-    if unknown := set(data) - {"narrative", "party", "counter"}:
+    return _knowledge(data, path)
+
+
+def _knowledge(data: dict[str, Any], path: Path) -> NarrativeKnowledge:
+    if unknown := set(data) - {"narrative", "party", "counter", "clauses"}:
         raise ConfigError(
-            f"{path}: unknown table(s) {', '.join(sorted(unknown))}; "
-            "use [[narrative]], [[party]] and [counter] (see knowledge/narratives.toml)"
+            f"{path}: unknown table(s) {', '.join(sorted(unknown))}; use [[narrative]], "
+            "[[party]], [counter] and [clauses] (see knowledge/narratives.toml)"
         )
     counter = _per_language(f"{path}: [counter]", "counter", data.get("counter"))
+    clauses = _per_language(f"{path}: [clauses]", "clauses", data.get("clauses"))
     narratives = [
         _narrative(path, i, item) for i, item in enumerate(_items(path, data, "narrative"), 1)
     ]
@@ -133,7 +138,7 @@ def _read(path: Path) -> NarrativeKnowledge:
         if len(set(ids)) != len(ids):
             twice = sorted({i for i in ids if ids.count(i) > 1})
             raise ConfigError(f"{path}: {kind} id(s) {', '.join(twice)} given twice; keep one")
-    return NarrativeKnowledge(tuple(narratives), tuple(parties), counter)
+    return NarrativeKnowledge(tuple(narratives), tuple(parties), counter, clauses)
 
 
 def _items(path: Path, data: dict[str, Any], key: str) -> list[dict[str, Any]]:

@@ -47,10 +47,11 @@ import numpy as np
 
 from tocsin.assess.claims.index import ClaimIndex
 from tocsin.assess.claims.relation import reading_of
-from tocsin.assess.claims.stance import load_stance_lexicon
+from tocsin.assess.claims.stance import load_stance_lexicon, tokens
 from tocsin.assess.encoder import DIM, Encoder, Vectors, shared_encoder
 from tocsin.comments.narrative_knowledge import Narrative, NarrativeKnowledge, load_narratives
-from tocsin.comments.sentences import Phrases, tokens, word_count
+from tocsin.comments.sentences import MAX_BODY_CHARS, Phrases, word_count
+from tocsin.knowledge.files import per_knowledge_dir
 from tocsin.models import Span, Statement
 
 SIMILAR = 0.50  # with someone the narrative blames named in the sentence
@@ -226,7 +227,7 @@ class NarrativeMatcher:
         cue phrase or names someone a narrative blames."""
         if any(self._anchored(sentence, k) for k in range(len(self._ids))):
             return True
-        toks = tokens(sentence.text)
+        toks = tokens(sentence.text, limit=MAX_BODY_CHARS)
         if next(self._cues.find(sentence.text, toks=toks), None) is not None:
             return True
         if not self._negators.intersection(w for w, _, _ in toks):
@@ -263,9 +264,11 @@ class NarrativeMatcher:
         return clauses[int(np.argmax(best))][1]
 
 
-_CLAUSE = re.compile(
-    r"[,;:()]|\s[-–—]\s|\b(?:mais|but|alors que|whereas|c'est|it is)\b", re.IGNORECASE
-)
+@per_knowledge_dir
+def _clause_cut() -> re.Pattern[str]:
+    """Commas, colons, dashes and the [clauses] words of ``knowledge/narratives.toml``."""
+    words = "|".join(re.escape(word) for _, word in load_narratives().clauses) or "(?!)"
+    return re.compile(rf"[,;:()]|\s[-–—]\s|\b(?:{words})\b", re.IGNORECASE)
 
 
 def clause_spans(text: str) -> list[tuple[int, int]]:
@@ -273,7 +276,7 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
     few words that open a new claim ("mais", "c'est", "but")."""
     out: list[tuple[int, int]] = []
     start = 0
-    for m in _CLAUSE.finditer(text):
+    for m in _clause_cut().finditer(text):
         if m.start() > start:
             out.append((start, m.start()))
         start = m.start() if m.group()[0].isalpha() else m.end()

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from tocsin.comments.narrative_knowledge import NarrativeKnowledge, Party, load_narratives
 from tocsin.comments.sentences import Phrases
 from tocsin.extract.actors import ActorMatcher
+from tocsin.knowledge.files import per_knowledge_dir
 from tocsin.models import ActorRef
 
 
@@ -35,9 +35,10 @@ class Named:
     inter: int | None = None  # the ACLED inter code of an actor (7: civilians)
 
 
-@lru_cache(maxsize=1)
+@per_knowledge_dir
 def shared_matcher() -> ActorMatcher:
-    """The process-wide actor matcher over the bundled actor knowledge."""
+    """The process-wide actor matcher over the bundled actor knowledge (with the user's
+    knowledge folder's)."""
     return ActorMatcher.from_knowledge()
 
 

@@ -4,22 +4,17 @@ ISO weeks. Everything is linear in the (bounded) text."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Generic, TypeVar
+
+from tocsin.assess.claims.stance import tokens  # the words of the claims' stance reader
 
 MAX_CHARS = 3_000  # a comment is read up to here: bounded time on a 1 MB "comment"
 MAX_BODY_CHARS = 20_000  # an article body is read up to here
 MIN_WORDS = 3  # a shorter fragment joins its neighbour
 _END = re.compile(r"[.!?…؟]+[»”\"')\]]*(?=\s|$)|\n\s*")
 _WORD = re.compile(r"[^\W_]+")
-# the words of the claims' stance reader (tocsin.assess.claims.stance.tokens): "n'",
-# "qu'" and "n't" are words, "l'armée" is "l'" + "armee"
-_TOKEN = re.compile(r"\w*qu'|n't\b|[^\W\d_]'|\w+?(?=n't\b)|\w+")
-_APOSTROPHES = frozenset("’‘ʼ`´′")
-_FOLDED: dict[int, str] = {}  # character -> folded character, filled as characters come
-MAX_FOLDED = 20_000
 
 Payload = TypeVar("Payload")
 
@@ -65,47 +60,6 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def fold(text: str) -> str:
-    """``text`` in lower case, without accents, apostrophes straight, of the same length
-    (as ``extract.sourcing_lexicon.fold``, with each character folded once per process:
-    comments are many and short)."""
-    if text.isascii():
-        return text.lower()
-    missing = [ch for ch in set(text) if ord(ch) not in _FOLDED]
-    if len(_FOLDED) + len(missing) > MAX_FOLDED:  # a flood of rare characters
-        return text.translate({ord(ch): _fold_char(ch) for ch in set(text)})
-    for ch in missing:
-        _FOLDED[ord(ch)] = _fold_char(ch)
-    return text.translate(_FOLDED)
-
-
-def _fold_char(ch: str) -> str:
-    if ch in _APOSTROPHES:
-        return "'"
-    low = ch.lower()
-    if len(low) != 1:
-        return ch
-    if low.isascii():
-        return low
-    base = unicodedata.normalize("NFKD", low)[:1] or low
-    return low if unicodedata.combining(base) else base
-
-
-def tokens(text: str, *, limit: int = MAX_BODY_CHARS) -> list[tuple[str, int, int]]:
-    """Folded words of ``text`` (up to ``limit`` characters) with their offsets."""
-    folded = fold(text[:limit])
-    out: list[tuple[str, int, int]] = []
-    for m in _TOKEN.finditer(folded):
-        word = m.group()
-        if word == "n't" and out and out[-1][0] in _GLUED:
-            out[-1] = (_GLUED[out[-1][0]], out[-1][1], out[-1][2])
-        out.append((word, m.start(), m.end()))
-    return out
-
-
-_GLUED = {"wo": "will", "ca": "can", "sha": "shall"}
-
-
 def word_count(text: str) -> int:
     return len(_WORD.findall(text))
 
@@ -141,7 +95,7 @@ class Phrases(Generic[Payload]):
         """(start, end, payload) of the phrases in ``text``, left to right, never
         overlapping; offsets index ``text``. ``toks``: its :func:`tokens`, when the
         caller has them already."""
-        toks = tokens(text) if toks is None else toks
+        toks = tokens(text, limit=MAX_BODY_CHARS) if toks is None else toks
         words = [w for w, _, _ in toks]
         i, n = 0, len(words)
         while i < n:

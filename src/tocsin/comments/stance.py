@@ -20,13 +20,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from tocsin.assess.claims.stance import read_stance
 from tocsin.comments.resolve import Named
 from tocsin.comments.sentences import MAX_CHARS, Phrases, sentences
-from tocsin.knowledge import KNOWLEDGE_DIR
+from tocsin.knowledge.files import per_knowledge_dir
 from tocsin.knowledge.lexicon import (
     PerLanguage,
     PhraseTables,
@@ -35,7 +34,6 @@ from tocsin.knowledge.lexicon import (
     union_of,
 )
 
-STANCE_FILE = KNOWLEDGE_DIR / "actor_stance.toml"
 KEYS = ("support", "hostility", "contrast")
 SUPPORT, HOSTILE = "support", "hostile"
 CIVILIANS = 7  # ACLED inter code: no stance is read towards civilians ("nobody protects them")
@@ -188,12 +186,12 @@ def load_actor_stance_lexicon(extra: Path | str | None = None) -> StanceLexicon:
     """The bundled cues, then the user's file (same format) added on top."""
     if extra is None:
         return _bundled()
-    return _build(add_user_tables(_read(STANCE_FILE), _read(Path(extra))))
+    return _build(add_user_tables(_read(None), _read(Path(extra))))
 
 
-@lru_cache(maxsize=1)
+@per_knowledge_dir
 def _bundled() -> StanceLexicon:
-    return _build(_read(STANCE_FILE))
+    return _build(_read(None))
 
 
 def _build(data: PhraseTables) -> StanceLexicon:
@@ -201,9 +199,11 @@ def _build(data: PhraseTables) -> StanceLexicon:
     return StanceLexicon(languages, StanceCues.build(union_of(data)))
 
 
-def _read(path: Path) -> PhraseTables:
+def _read(path: Path | None) -> PhraseTables:
+    """The user's file at ``path``; None: the bundled file with the knowledge folder's."""
     return read_phrase_tables(
         path,
+        knowledge="actor_stance",
         what="actor stance lexicon",
         keys=KEYS,
         key_hint="see the keys at the top of knowledge/actor_stance.toml",

@@ -5,48 +5,40 @@ A :class:`Summary` counts the comments (and how many different texts), the share
 them that the classifier finds toxic, hateful and inciting, the groups targeted, the
 languages mixed in the thread, the top narratives with their quotes and whom they
 blame, the stance towards the actors named, and the texts posted again and again
-(brigading or spam). :func:`document_summary`, :func:`outlet_summary` and
-:func:`overall_summary` read the store; :func:`summarise` works on a
-:class:`~tocsin.comments.reading.Thread` already read.
+(brigading or spam). :func:`summarise` works on a
+:class:`~tocsin.comments.reading.Thread` already read; ``tocsin.app.comments`` reads
+the store for one document, one outlet or everything.
 
-:func:`information_environment` gives one :class:`EnvironmentRow` per country and ISO
-week: comments, the shares toxic, hateful and inciting, and the top named narratives.
-A document's country is the focus of its stored extraction (the places it names,
-``extract.places.document_focus``); documents never extracted, and comments with no
-date (neither their own nor the article's), are left out of the series.
+The weekly series (``tocsin.app.comments.information_environment`` over the store,
+:func:`environment_rows` over a thread already read) gives one :class:`EnvironmentRow`
+per country and ISO week: comments, the shares toxic, hateful and inciting, and the top
+named narratives. A document's country is the focus of its stored extraction (the
+places it names, ``extract.places.document_focus``); documents never extracted, and
+comments with no date (neither their own nor the article's), are left out of the series.
 
-Wiring into the risk stage (not done yet): ``assess/risk/levels.py`` could read
-``information_environment(store, since=period_start, until=asof)`` and, per country,
-add a contribution to the "political" (or a civil unrest) category for the weeks in
-the period, e.g. weight ``incitement * log1p(comments)`` with the summary "comment
-sections: N comments, X% inciting, top narrative ..."; the row's ``country`` is the
-ISO2 code the risk levels use for ``country:XX`` places. A floor on ``comments``
-(say 20 a week) keeps one angry thread from moving a country.
+Wiring into the risk stage (not done yet): ``app/risk.py`` could read
+``information_environment(store, since=period_start, until=asof)`` and hand the rows to
+``assess/risk/levels.py``, which would, per country, add a contribution to the
+"political" (or a civil unrest) category for the weeks in the period, e.g. weight
+``incitement * log1p(comments)`` with the summary "comment sections: N comments, X%
+inciting, top narrative ..."; the row's ``country`` is the ISO2 code the risk levels use
+for ``country:XX`` places. A floor on ``comments`` (say 20 a week) keeps one angry
+thread from moving a country.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
 from typing import Any
 
-from tocsin.assess.encoder import Encoder
 from tocsin.comments.narrative_knowledge import NarrativeKnowledge, load_narratives
 from tocsin.comments.narratives import NarrativeCount, aggregate_narratives
-from tocsin.comments.reading import Classify, Part, Reading, Thread, parts_of, read_parts
+from tocsin.comments.reading import Reading, Thread
 from tocsin.comments.stance import StanceCount, aggregate_stances
-from tocsin.errors import InputError
-from tocsin.knowledge import slug
-from tocsin.models import Document
-from tocsin.store import Store
-from tocsin.store.queries import DocumentRow
 
 REPEATED = 3  # a text posted this many times or more is listed as repeated
 TOP = 5
-PAGE = 500
-BATCH_COMMENTS = 20_000  # comments read together by the weekly series
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,151 +146,21 @@ def _share(flags: Any) -> float:
     return round(sum(values) / len(values), 4) if values else 0.0
 
 
-# ------------------------------------------------------------------ from the store
-
-
-def document_summary(
-    store: Store,
-    doc_id: str,
-    *,
-    classify: Classify | None = None,
-    encoder: Encoder | None = None,
-    lang: str = "en",
-) -> Summary:
-    """The summary of one document's comment section (its article body counts for the
-    narratives, as an article)."""
-    doc = store.get_document(doc_id.strip())
-    if doc is None:
-        raise InputError(doc_id, "no such document", "list them with `tocsin docs list`")
-    thread = _read([doc], store, classify=classify, encoder=encoder, lang=lang)
-    return summarise(thread, scope="document", key=doc.id, title=doc.title, lang=lang)
-
-
-def outlet_summary(
-    store: Store,
-    outlet: str,
-    *,
-    classify: Classify | None = None,
-    encoder: Encoder | None = None,
-    lang: str = "en",
-) -> Summary:
-    """The summary of the comment sections of one outlet (by name, any case or accents,
-    or by source id)."""
-    wanted = slug(outlet)
-    rows = list(commented_documents(store))
-    docs = [d for r in rows if slug(r.source) == wanted and (d := store.get_document(r.id))]
-    if not docs:  # by source id ("lesahellibre-example")
-        docs = [d for r in rows if (d := store.get_document(r.id)) and d.source.id == wanted]
-    if not docs:
-        known = sorted({r.source for r in rows})
-        hint = f"outlets with comments: {', '.join(known)}" if known else "no document has comments"
-        raise InputError(outlet, "no outlet of that name has comments", hint)
-    name = docs[0].source.name
-    thread = _read(docs, store, classify=classify, encoder=encoder, lang=lang)
-    return summarise(thread, scope="outlet", key=name, lang=lang)
-
-
-def overall_summary(
-    store: Store,
-    *,
-    classify: Classify | None = None,
-    encoder: Encoder | None = None,
-    lang: str = "en",
-) -> Summary:
-    """The summary of every comment section of the store."""
-    docs = [d for r in commented_documents(store) if (d := store.get_document(r.id)) is not None]
-    thread = _read(docs, store, classify=classify, encoder=encoder, lang=lang)
-    return summarise(thread, scope="all", key="all", lang=lang)
-
-
-def commented_documents(
-    store: Store, *, since: date | None = None, until: date | None = None
-) -> Iterator[DocumentRow]:
-    """The stored documents that have comments, newest first (published between
-    ``since`` and ``until`` inclusive when given; a document with no date is kept)."""
-    offset = 0
-    while True:
-        rows = store.list_documents(limit=PAGE, offset=offset, language=None)
-        for row in rows:
-            if row.comments and _within(row.published, since, until):
-                yield row
-        if len(rows) < PAGE:
-            return
-        offset += PAGE
-
-
-def _within(when: datetime | None, since: date | None, until: date | None) -> bool:
-    if when is None:
-        return True
-    day = when.astimezone(UTC).date() if when.tzinfo else when.date()
-    return (since is None or day >= since) and (until is None or day <= until)
-
-
-def _read(
-    docs: Sequence[Document],
-    store: Store,
-    *,
-    classify: Classify | None,
-    encoder: Encoder | None,
-    lang: str,
-    body: bool = True,
-    groups: bool = True,
-) -> Thread:
-    parts: list[Part] = []
-    for doc in docs:
-        parts += parts_of(doc, store.load_annotations(doc.id), body=body)
-    return read_parts(parts, classify=classify, encoder=encoder, groups=groups, lang=lang)
-
-
 # ------------------------------------------------------------------ weekly series
-
-
-def information_environment(
-    store: Store,
-    *,
-    since: date | None = None,
-    until: date | None = None,
-    countries: Sequence[str] | None = None,
-    classify: Classify | None = None,
-    encoder: Encoder | None = None,
-    top: int = 3,
-) -> list[EnvironmentRow]:
-    """One row per country and ISO week of the comments posted between ``since`` and
-    ``until`` (inclusive; documents are picked by publication date, comments by their
-    own date), oldest week first. ``countries``: ISO2 codes to keep (default all).
-    Documents are read ``BATCH_COMMENTS`` comments at a time: memory stays bounded
-    however many there are. See the module's text for how the risk stage can use it."""
-    wanted = {c.upper() for c in countries} if countries else None
-    tally = _Tally()
-    batch: list[Part] = []
-    for row in commented_documents(store, since=since, until=until):
-        doc = store.get_document(row.id)
-        if doc is None:
-            continue
-        parts = [
-            p
-            for p in parts_of(doc, store.load_annotations(doc.id), body=False)
-            if p.country and p.week and (wanted is None or p.country in wanted)
-            and _within(p.posted, since, until)
-        ]  # fmt: skip
-        batch += parts
-        if len(batch) >= BATCH_COMMENTS:
-            tally.add(read_parts(batch, classify=classify, encoder=encoder, groups=False))
-            batch = []
-    if batch:
-        tally.add(read_parts(batch, classify=classify, encoder=encoder, groups=False))
-    return tally.rows(top=top)
 
 
 def environment_rows(thread: Thread, *, top: int = 3) -> list[EnvironmentRow]:
     """The weekly series of parts already read (those with a country and a week)."""
-    tally = _Tally()
+    tally = EnvironmentTally()
     tally.add(thread)
     return tally.rows(top=top)
 
 
 @dataclass
-class _Tally:
+class EnvironmentTally:
+    """The weekly series being counted: :meth:`add` threads as they are read (in
+    batches if need be), then :meth:`rows`."""
+
     comments: Counter[tuple[str, str]] = field(default_factory=Counter)
     scored: Counter[tuple[str, str]] = field(default_factory=Counter)
     labels: Counter[tuple[str, str, str]] = field(default_factory=Counter)

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from tocsin.comments.features import fold, tokens
 from tocsin.config import read_toml
 from tocsin.errors import ConfigError
-from tocsin.knowledge import KNOWLEDGE_DIR
+from tocsin.knowledge.files import knowledge_source, load_knowledge, per_knowledge_dir
 
-__all__ = ["TARGETS_FILE", "TargetLexicon", "load_targets"]
+__all__ = ["TargetLexicon", "load_targets"]
 
-TARGETS_FILE = KNOWLEDGE_DIR / "comment_targets.toml"
 _LONGEST = 4  # words in the longest phrase looked up
 _PLURALS = ("s", "x", "es")
 
@@ -67,7 +66,10 @@ class TargetLexicon:
 
 
 def _read(path: Path, lexicon: TargetLexicon) -> None:
-    data = read_toml(path, what="comment target lexicon")
+    _add(read_toml(path, what="comment target lexicon"), path, lexicon)
+
+
+def _add(data: dict[str, Any], path: Path, lexicon: TargetLexicon) -> None:
     for lang, table in data.items():
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: [{lang}] must be a table of category = [words]")
@@ -88,8 +90,8 @@ def load_targets(user_files: Iterable[str | Path] = ()) -> TargetLexicon:
     return lexicon
 
 
-@lru_cache(maxsize=1)
+@per_knowledge_dir
 def _bundled() -> TargetLexicon:
     lexicon = TargetLexicon()
-    _read(TARGETS_FILE, lexicon)
+    _add(load_knowledge("comment_targets"), knowledge_source("comment_targets"), lexicon)
     return lexicon

@@ -11,28 +11,31 @@ longest alias wins; offsets always point into the original text.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tocsin.knowledge.actors import ActorKnowledge, Alias, Country, GenericKind, load_actors
-from tocsin.knowledge.actors import fold as _fold
+from tocsin.knowledge.actors import (
+    ActorKnowledge,
+    Alias,
+    Country,
+    GenericKind,
+    apostrophe_words,
+    load_actors,
+)
+from tocsin.text.fold import fold as _fold
+from tocsin.text.fold import strip_marks
 
 # ---------------------------------------------------------------------------
 # Words
 
 _WORD = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+")
 _APOSTROPHES = frozenset("'’ʼ‘`´′")
-_ELISION = frozenset(
-    {"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"}
-)
 
 
 def _deaccent(word: str) -> str:
     """Accents and apostrophes off, case kept: for case-sensitive comparisons."""
-    word = unicodedata.normalize("NFKD", word)
-    return "".join(ch for ch in word if not unicodedata.combining(ch) and ch not in _APOSTROPHES)
+    return "".join(ch for ch in strip_marks(word) if ch not in _APOSTROPHES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +54,8 @@ def _tokens(text: str, cache: dict[str, str] | None = None) -> list[_Token]:
         key = fold(m.group())
         if out and start - out[-1].end == 1 and text[start - 1] in _APOSTROPHES:
             prev = out[-1]
-            if prev.key not in _ELISION and key != "s" and prev.start < start - 1:
+            elided, possessive = apostrophe_words()
+            if prev.key not in elided and key not in possessive and prev.start < start - 1:
                 out[-1] = _Token(prev.start, end, prev.key + key)  # Jama'at, Qa'ida
                 continue
         out.append(_Token(start, end, key))

@@ -16,12 +16,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tocsin.errors import InputError
+from tocsin.errors import ConfigError, InputError
+from tocsin.geo.countries import country_name, iso_country
 from tocsin.geo.distance import haversine_km
 from tocsin.geo.gazetteer import Gazetteer, Place, admin_display, name_key
+from tocsin.knowledge.files import knowledge_source, load_knowledge, per_knowledge_dir
 from tocsin.models import Event, RiskLevel
 
-__all__ = ["AREA_SCOPES", "EVERYWHERE", "Area", "resolve_area"]
+__all__ = ["AREA_SCOPES", "EVERYWHERE", "Area", "resolve_area", "town_radius_km"]
 
 AREA_SCOPES: tuple[str, ...] = ("all", "country", "admin1", "town")
 _EVERYWHERE_NAMES = frozenset({"all", "everywhere", "*", "partout", "tout"})
@@ -103,6 +105,19 @@ class Area:
 EVERYWHERE = Area(name="everywhere", scope="all")
 
 
+@per_knowledge_dir
+def town_radius_km() -> float:
+    """A town's catchment in km: ``[area] radius_km`` of the risk knowledge file
+    (``knowledge/risk.toml``, or the user's over it), the radius the risk levels use."""
+    area = load_knowledge("risk").get("area")
+    value = area.get("radius_km") if isinstance(area, dict) else None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0.1:
+        raise ConfigError(
+            f"{knowledge_source('risk')}: area.radius_km = {value!r} must be a number >= 0.1"
+        )
+    return float(value)
+
+
 def resolve_area(
     name: str, *, gazetteer: Gazetteer | None = None, radius_km: float | None = None
 ) -> Area:
@@ -118,13 +133,11 @@ def resolve_area(
     if text.casefold() in _EVERYWHERE_NAMES:
         return EVERYWHERE
     if radius_km is None:
-        from tocsin.assess.risk.params import load_risk_params
-
-        radius_km = load_risk_params().radius_km
+        radius_km = town_radius_km()
     if match := _KEY.match(text):
         code = _country(match.group(2), name)
         if match.group(1) == "country" and not match.group(3):
-            return Area(name=_country_name(code), scope="country", country=code)
+            return Area(name=country_name(code), scope="country", country=code)
         if match.group(1) == "admin1" and match.group(3):
             admin1 = match.group(3).strip()
             return Area(name=admin1, scope="admin1", country=code, admin1=admin1)
@@ -133,7 +146,7 @@ def resolve_area(
         )
     if len(text) == 2 and text.isalpha() and text.isupper():
         code = _country(text, name)
-        return Area(name=_country_name(code), scope="country", country=code)
+        return Area(name=country_name(code), scope="country", country=code)
     want_town = bool(_TOWN_HINT.search(text))
     query = _TOWN_HINT.sub("", text).strip() if want_town else text
     places = (gazetteer or Gazetteer.load()).lookup(query, limit=20) if query else []
@@ -162,7 +175,7 @@ def _choose(places: list[Place]) -> Place | None:
 
 def _area(place: Place, radius_km: float) -> Area:
     if place.kind == "country":
-        return Area(name=_country_name(place.country), scope="country", country=place.country)
+        return Area(name=country_name(place.country), scope="country", country=place.country)
     if place.feature_code == "ADM1":
         admin1 = place.admin1 or admin_display(place.name)
         return Area(
@@ -176,18 +189,9 @@ def _area(place: Place, radius_km: float) -> Area:
 
 
 def _country(code: str, name: str) -> str:
-    import pycountry
-
-    found = pycountry.countries.get(alpha_2=code.upper())
+    found = iso_country(code) if len(code) == 2 else None
     if found is None:
         raise InputError(
             f"area {name}", "not an ISO 3166 country code", "give a code such as ML or a name"
         )
-    return str(found.alpha_2)
-
-
-def _country_name(code: str) -> str:
-    import pycountry
-
-    found = pycountry.countries.get(alpha_2=code)
-    return str(getattr(found, "common_name", None) or found.name) if found else code
+    return found.alpha2

@@ -19,7 +19,6 @@ import dataclasses
 import hashlib
 import os
 import re
-import unicodedata
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -44,7 +43,8 @@ from tocsin.geo.gazetteer_sources import (
     subdivision_names,
     world_cities,
 )
-from tocsin.knowledge import KNOWLEDGE_DIR
+from tocsin.knowledge.files import knowledge_path
+from tocsin.text.fold import fold
 
 __all__ = [
     "BUNDLED",
@@ -67,13 +67,12 @@ __all__ = [
 FeatureKind = Literal["country", "region", "town", "natural"]
 MatchedBy = Literal["name", "alternate", "variant"]
 
-BUNDLED = KNOWLEDGE_DIR / "gazetteer" / "westafrica.tsv.gz"
+BUNDLED = knowledge_path("gazetteer/westafrica.tsv.gz")
 MAX_NAME_CHARS = 200
 MIN_VARIANT_CHARS = 5  # names shorter than this are looked up strictly
 
 # ---------------------------------------------------------------- names and keys
 
-_APOSTROPHES = str.maketrans({c: "'" for c in "’‘ʼʹ`´′ʻ"})
 _ARTICLE = re.compile(r"^(?:l'|le |la |les )")
 _NON_WORD = re.compile(r"[\W_]+")
 _VARIANTS = (("dj", "j"), ("tch", "ch"), ("sh", "ch"), ("ou", "u"), ("gu", "g"))
@@ -86,9 +85,7 @@ def name_key(text: str) -> str:
     "Ségou", "SEGOU" and "Segou" share a key; so do "Bobo-Dioulasso" and "Bobo Dioulasso",
     "Côte d’Ivoire" and "Cote d'Ivoire".
     """
-    text = unicodedata.normalize("NFKD", text[:MAX_NAME_CHARS])
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    text = text.translate(_APOSTROPHES).replace("-", " ").strip()
+    text = fold(text[:MAX_NAME_CHARS]).replace("-", " ")
     text = _ARTICLE.sub("", " ".join(text.split()))
     return _NON_WORD.sub("", text)
 

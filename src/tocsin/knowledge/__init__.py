@@ -7,13 +7,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from tocsin.config import read_toml
 from tocsin.errors import ConfigError
+from tocsin.knowledge.files import knowledge_source, load_knowledge
 from tocsin.models import Kind, Source
-
-KNOWLEDGE_DIR = Path(__file__).parent  # the bundled knowledge files
-_HERE = KNOWLEDGE_DIR
 
 
 def slug(text: str) -> str:
@@ -53,9 +52,10 @@ class OutletRegistry:
 
     @classmethod
     def load(cls, user_file: str | Path | None = None) -> OutletRegistry:
-        outlets = _read_outlets(_HERE / "outlets.toml")
+        outlets = _outlets(load_knowledge("outlets"), knowledge_source("outlets"))
         if user_file:
-            outlets += _read_outlets(Path(user_file))
+            path = Path(user_file)
+            outlets += _outlets(read_toml(path, missing="check the --sources path"), path)
         return cls(outlets)
 
     def lookup(
@@ -101,8 +101,7 @@ class OutletRegistry:
         return source
 
 
-def _read_outlets(path: Path) -> list[Outlet]:
-    data = read_toml(path, missing="check the --sources path")
+def _outlets(data: dict[str, Any], path: Path) -> list[Outlet]:
     outlets = []
     for i, item in enumerate(data.get("source", []), 1):
         if not isinstance(item, dict) or not item.get("name"):

@@ -8,15 +8,21 @@ A user's file in the same format adds to it; a broken file is a one-line ``Confi
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tocsin.config import read_toml
 from tocsin.errors import ConfigError
+from tocsin.knowledge.files import (
+    knowledge_path,
+    knowledge_source,
+    load_knowledge,
+    per_knowledge_dir,
+)
+from tocsin.text.fold import fold
 
-KNOWLEDGE_FILE = Path(__file__).resolve().parent / "actors.toml"
+KNOWLEDGE_FILE = knowledge_path("actors.toml")  # the bundled file
 
 TYPES = frozenset(
     {
@@ -33,17 +39,6 @@ TYPES = frozenset(
     }
 )
 LANGS = frozenset({"fr", "en"})
-_FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "đ": "d", "ł": "l", "ı": "i"})
-
-
-def fold(word: str) -> str:
-    """Lower case without accents: "Qaïda" -> "qaida", "Œuvre" -> "oeuvre"."""
-    if word.isascii():
-        return word.lower()
-    word = unicodedata.normalize("NFKD", word.casefold()).translate(_FOLD)
-    return "".join(ch for ch in word if not unicodedata.combining(ch))
-
-
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ISO2 = re.compile(r"^[A-Z]{2}$")
 
@@ -164,9 +159,11 @@ def _iso_country(code: str) -> Country | None:
 
 
 def load_actors(extra: Path | str | None = None) -> ActorKnowledge:
-    """The bundled actors, then the user's file (same format) added on top."""
-    data = _read(KNOWLEDGE_FILE)
-    sources = [KNOWLEDGE_FILE]
+    """The bundled actors (with the knowledge folder's), then the user's file at
+    ``extra`` (same format) added on top."""
+    source = knowledge_source("actors")
+    data = _check(load_knowledge("actors"), source)
+    sources = [source]
     if extra is not None:
         extra = Path(extra)
         _merge(data, _read(extra), extra)
@@ -174,15 +171,39 @@ def load_actors(extra: Path | str | None = None) -> ActorKnowledge:
     return _build(data, sources[-1])
 
 
+def apostrophe_words() -> tuple[frozenset[str], frozenset[str]]:
+    """The folded words that an apostrophe never joins to the next (elided: "l'armée")
+    and those after one that stand alone (possessive: "Mali's"): ``[words.LANG]``."""
+    return _apostrophe_words()
+
+
+@per_knowledge_dir
+def _apostrophe_words() -> tuple[frozenset[str], frozenset[str]]:
+    source = knowledge_source("actors")
+    words = _check(load_knowledge("actors"), source).get("words", {})
+    found: dict[str, set[str]] = {"elided": set(), "possessive": set()}
+    for lang, table in words.items():
+        if not isinstance(table, dict) or set(table) - set(found):
+            raise ConfigError(f"{source}: [words.{lang}] takes elided and possessive lists")
+        for key, values in table.items():
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                raise ConfigError(f"{source}: [words.{lang}] {key} must be a list of words")
+            found[key] |= {fold(v) for v in values}
+    return frozenset(found["elided"]), frozenset(found["possessive"])
+
+
 def _read(path: Path) -> dict[str, Any]:
-    data = read_toml(path, what="actors file")
-    unknown = set(data) - {"actor", "country", "generic"}
+    return _check(read_toml(path, what="actors file"), path)
+
+
+def _check(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    unknown = set(data) - {"actor", "country", "generic", "words"}
     if unknown:
         raise ConfigError(
             f"{path}: unknown table(s) {', '.join(sorted(unknown))}; "
-            "use [[actor]], [country.XX] or [generic.KIND]"
+            "use [[actor]], [country.XX], [generic.KIND] or [words.LANG]"
         )
-    for key, kind in (("actor", list), ("country", dict), ("generic", dict)):
+    for key, kind in (("actor", list), ("country", dict), ("generic", dict), ("words", dict)):
         if key in data and not isinstance(data[key], kind):
             raise ConfigError(f"{path}: '{key}' has the wrong shape; see knowledge/actors.toml")
     return data

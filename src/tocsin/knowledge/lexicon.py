@@ -12,6 +12,7 @@ from typing import Generic, TypeVar
 
 from tocsin.config import read_toml
 from tocsin.errors import ConfigError
+from tocsin.knowledge.files import knowledge_source, load_knowledge
 
 PhraseTables = dict[str, dict[str, tuple[str, ...]]]
 Cues = TypeVar("Cues")
@@ -35,17 +36,23 @@ LANG = re.compile(r"^[a-z]{2,3}$")
 
 
 def read_phrase_tables(
-    path: Path,
+    path: Path | None,
     *,
+    knowledge: str,
     what: str,
     keys: Iterable[str],
     key_hint: str,
     item: str = "strings",
     valid: Callable[[str], bool] = lambda _phrase: True,
 ) -> PhraseTables:
-    """``path`` as {language: {key: phrases}}. ``what`` names the lexicon in messages
-    ("sourcing lexicon"); ``key_hint`` says where the keys are described."""
-    raw = read_toml(path, what=what)
+    """``path`` as {language: {key: phrases}}; ``path`` None: the knowledge file named
+    ``knowledge`` ("sourcing": bundled, then the user's knowledge folder). ``what`` names
+    the lexicon in messages ("sourcing lexicon"); ``key_hint`` says where the keys are
+    described."""
+    if path is None:
+        raw, path = load_knowledge(knowledge), knowledge_source(knowledge)
+    else:
+        raw = read_toml(path, what=what)
     known = set(keys)
     data: PhraseTables = {}
     for lang, table in raw.items():

@@ -13,27 +13,7 @@ from datetime import date, datetime
 # Risk categories, in the order reports show them. The mapping from event types, tags
 # and forecasts to categories is data (knowledge/risk.toml).
 RISK_CATEGORIES: tuple[str, ...] = ("conflict", "unrest", "crime", "supply", "political")
-RISK_CATEGORY_NAMES: dict[str, dict[str, str]] = {
-    "en": {
-        "conflict": "armed conflict and terrorism",
-        "unrest": "civil unrest",
-        "crime": "crime and kidnapping",
-        "supply": "infrastructure and supply disruption",
-        "political": "political instability",
-    },
-    "fr": {
-        "conflict": "conflit armé et terrorisme",
-        "unrest": "troubles civils",
-        "crime": "criminalité et enlèvements",
-        "supply": "perturbation des infrastructures et des approvisionnements",
-        "political": "instabilité politique",
-    },
-}
-# The 1-5 scale.
-RISK_LEVEL_NAMES: dict[str, dict[int, str]] = {
-    "en": {1: "minimal", 2: "low", 3: "moderate", 4: "high", 5: "extreme"},
-    "fr": {1: "minimal", 2: "faible", 3: "modéré", 4: "élevé", 5: "extrême"},
-}
+# Their names per language, and those of the 1-5 scale: knowledge/risk_names.toml.
 ASSET_KINDS: tuple[str, ...] = ("site", "staff", "route")
 GEOMETRIES: tuple[str, ...] = ("point", "polygon", "line")
 ALERT_KINDS: tuple[str, ...] = ("event", "risk", "forecast")
@@ -58,7 +38,7 @@ class RiskLevel:
     """The risk of one ``category`` in one place over the period ending ``period_end``.
 
     ``place_key`` is "country:ML", "admin1:ML:Koulikoro" or "town:2460596" (geonameid);
-    ``scope`` is "country", "admin1" or "town". ``level`` is 1-5 (see RISK_LEVEL_NAMES),
+    ``scope`` is "country", "admin1" or "town". ``level`` is 1-5 (names in tocsin.knowledge.names),
     ``score`` the number it comes from; ``previous_level``/``previous_score`` are those
     of the period before (same length), ``trend`` "up", "down", "steady" or "new".
     ``contributions`` are the top events and forecasts, largest first.

@@ -9,6 +9,12 @@ from datetime import date, datetime
 from tocsin.models.annotations import EventReport, disorder_type
 from tocsin.models.documents import Kind
 
+LAYER_TOCSIN = "tocsin"  # Tocsin's own events, merged from its reports
+LAYER_ACLED = "acled"  # events imported from an ACLED export: the reference layer
+LAYERS: tuple[str, ...] = (LAYER_TOCSIN, LAYER_ACLED)
+# How well an event is sourced, weakest first (see ``Event``).
+EVENT_STATUSES: tuple[str, ...] = ("reported", "corroborated", "confirmed")
+
 
 @dataclass(frozen=True, slots=True)
 class SourcedReport:
@@ -75,7 +81,7 @@ class Event:
     independent: int = 1
     reports: tuple[SourcedReport, ...] = ()
     notes: str = ""
-    layer: str = "tocsin"
+    layer: str = LAYER_TOCSIN
     source: str = ""  # the sources, as ACLED's "source" column ("Le Sahélien; RFI")
 
     @property
@@ -101,6 +107,6 @@ class EventFilter:
     event_type: str | None = None
     actor: str | None = None
     status: str | None = None
-    layer: str = "tocsin"
+    layer: str = LAYER_TOCSIN
     limit: int | None = None
     offset: int = 0

@@ -17,6 +17,7 @@ from typing import Any, TextIO
 from tocsin.errors import ConfigError, InputError
 from tocsin.ingest.acled_csv import ACLED_COLUMNS, AcledActors, AcledCountries, load_countries
 from tocsin.models import Event, EventReport, Kind, SourcedReport, Span
+from tocsin.report.records import event_to_plain
 
 EXPORT_FORMATS: tuple[str, ...] = ("acled-csv", "geojson", "jsonl")
 
@@ -132,49 +133,11 @@ def _timestamp(reports: Iterable[SourcedReport]) -> int:
 # ---------------------------------------------------------------- JSON
 
 
-def event_to_plain(event: Event) -> dict[str, Any]:
-    """An event as JSON-ready values: every field in order, ``disorder_type`` after the
-    sub-event type, dates as ISO text, and each report as {id, document_id, part, start,
-    end, source_id, kind, reliability, copy_of, published, quote, fatalities}."""
-    plain: dict[str, Any] = {}
-    for name in Event.__slots__:
-        value = getattr(event, name)
-        if name == "reports":
-            value = [_report_to_plain(r) for r in value]
-        elif isinstance(value, date):
-            value = value.isoformat()
-        elif isinstance(value, tuple):
-            value = list(value)
-        elif isinstance(value, float) and not math.isfinite(value):
-            value = None
-        plain[name] = value
-        if name == "sub_event_type":
-            plain["disorder_type"] = event.disorder_type
-    return plain
-
-
-def _report_to_plain(report: SourcedReport) -> dict[str, Any]:
-    span = report.report.span
-    return {
-        "id": report.id,
-        "document_id": span.document_id,
-        "part": span.part,
-        "start": span.start,
-        "end": span.end,
-        "source_id": report.source_id,
-        "kind": str(report.kind),
-        "reliability": report.reliability,
-        "copy_of": report.copy_of,
-        "published": report.published.isoformat() if report.published else None,
-        "quote": report.quote,
-        "fatalities": report.report.fatalities,
-    }
-
-
 def event_from_plain(plain: Mapping[str, Any]) -> Event:
-    """The inverse of :func:`event_to_plain`. Reports come back with the coded fields of
-    the event and their own fatalities; the rest of each report's coding is not in the
-    plain form. Unknown keys are ignored; a malformed object is an :class:`InputError`."""
+    """The inverse of :func:`tocsin.report.records.event_to_plain`. Reports come back
+    with the coded fields of the event and their own fatalities; the rest of each
+    report's coding is not in the plain form. Unknown keys are ignored; a malformed
+    object is an :class:`InputError`."""
     try:
         values: dict[str, Any] = {}
         for name in Event.__slots__:
@@ -242,9 +205,7 @@ def _write_geojson(events: Iterable[Event], out: TextIO) -> int:
 def _feature(event: Event) -> dict[str, Any]:
     """A GeoJSON Feature: a Point [lon, lat], or no geometry without coordinates;
     the event's fields, its disorder type and its number of reports as properties."""
-    properties = event_to_plain(event)
-    del properties["reports"]
-    properties["report_count"] = len(event.reports)
+    properties = event_to_plain(event, report_count=len(event.reports))
     located = properties["lat"] is not None and properties["lon"] is not None
     geometry = {"type": "Point", "coordinates": [event.lon, event.lat]} if located else None
     return {"type": "Feature", "id": event.id, "geometry": geometry, "properties": properties}

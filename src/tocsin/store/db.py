@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from tocsin.errors import StoreError
 from tocsin.models import (
+    LAYER_TOCSIN,
     AnnotationRef,
     Annotations,
     Document,
@@ -257,17 +258,17 @@ class Store(
         with self.engine.connect() as conn:
             return event_queries.sourced_reports(conn, document_ids=document_ids)
 
-    def event_assignments(self, *, layer: str = "tocsin") -> dict[str, str]:
+    def event_assignments(self, *, layer: str = LAYER_TOCSIN) -> dict[str, str]:
         """Report id -> event id, as the last save of ``layer`` left them."""
         with self.engine.connect() as conn:
             return event_queries.event_assignments(conn, layer=layer)
 
-    def event_statuses(self, *, layer: str = "tocsin") -> dict[str, str]:
+    def event_statuses(self, *, layer: str = LAYER_TOCSIN) -> dict[str, str]:
         """Event id -> status, for every event of ``layer``."""
         with self.engine.connect() as conn:
             return event_queries.event_statuses(conn, layer=layer)
 
-    def save_events(self, events: Iterable[Event], *, layer: str = "tocsin") -> int:
+    def save_events(self, events: Iterable[Event], *, layer: str = LAYER_TOCSIN) -> int:
         """Replace the events of ``layer`` and their report links in one transaction
         (whole or nothing); returns how many events were written."""
         with self.transaction() as conn:
@@ -284,7 +285,7 @@ class Store(
         with self.engine.connect() as conn:
             return event_queries.get_event(conn, event_id)
 
-    def count_events(self, layer: str = "tocsin") -> int:
+    def count_events(self, layer: str = LAYER_TOCSIN) -> int:
         with self.engine.connect() as conn:
             return event_queries.count_events(conn, layer=layer)
 

@@ -3,13 +3,10 @@
 
 from __future__ import annotations
 
-import gettext
 import json
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -25,9 +22,10 @@ from sqlalchemy import (
     update,
 )
 
-from tocsin.errors import InputError
+from tocsin.geo.countries import country_code  # a filter's country may be a name
 from tocsin.models import (
     EVENT_TYPES,
+    LAYER_TOCSIN,
     Event,
     EventFilter,
     EventReport,
@@ -57,49 +55,6 @@ def _utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-# ---------------------------------------------------------------- countries
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
-
-
-@cache
-def _country_names() -> dict[str, str]:
-    """Folded English and French country names (and alpha-3 codes) -> ISO alpha-2."""
-    import pycountry
-
-    french = gettext.translation(
-        "iso3166-1", pycountry.LOCALES_DIR, languages=["fr"], fallback=True
-    )
-    names: dict[str, str] = {}
-    for country in pycountry.countries:
-        code = str(country.alpha_2)
-        for attr in ("name", "common_name", "official_name"):
-            name = getattr(country, attr, None)
-            if name:
-                names.setdefault(_fold(str(name)), code)
-                names.setdefault(_fold(french.gettext(str(name))), code)
-        names.setdefault(_fold(str(country.alpha_3)), code)
-    return names
-
-
-def country_code(text: str) -> str:
-    """ISO 3166-1 alpha-2 code of a code or an English or French country name."""
-    value = text.strip()
-    if len(value) == 2 and value.isalpha():
-        return value.upper()
-    code = _country_names().get(_fold(value))
-    if code is None:
-        raise InputError(
-            f"--country {text}",
-            "not a country code or name known to ISO 3166",
-            "give an ISO code (ML) or a name in English or French (Mali, Tchad)",
-        )
-    return code
 
 
 # ---------------------------------------------------------------- reports
@@ -472,7 +427,7 @@ def report_counts(conn: Connection, event_ids: Sequence[str], *, layer: str) -> 
 def get_event(conn: Connection, event_id: str) -> Event | None:
     """The event with this id in any layer (Tocsin's own first)."""
     rows = list(conn.execute(select(events).where(events.c.id == event_id)))
-    rows.sort(key=lambda row: (row.layer != "tocsin", row.layer))
+    rows.sort(key=lambda row: (row.layer != LAYER_TOCSIN, row.layer))
     return _with_reports(conn, rows[:1])[0] if rows else None
 
 
@@ -483,7 +438,7 @@ class EventListQueries:
 
     engine: Engine
 
-    def events_version(self, *, layer: str = "tocsin") -> int:
+    def events_version(self, *, layer: str = LAYER_TOCSIN) -> int:
         """A number that changes whenever the events of ``layer`` are rewritten: what
         the dashboard keys its cached maps and timelines on."""
         with self.engine.connect() as conn:
@@ -500,7 +455,9 @@ class EventListQueries:
         with self.engine.connect() as conn:
             return count_matching(conn, flt)
 
-    def report_counts(self, event_ids: Sequence[str], *, layer: str = "tocsin") -> dict[str, int]:
+    def report_counts(
+        self, event_ids: Sequence[str], *, layer: str = LAYER_TOCSIN
+    ) -> dict[str, int]:
         """Event id -> number of linked reports, for these events of ``layer``."""
         with self.engine.connect() as conn:
             return report_counts(conn, event_ids, layer=layer)

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select
 
-from tocsin.models import EventFilter
+from tocsin.models import LAYER_TOCSIN, EventFilter
 from tocsin.store.event_queries import event_conditions
 from tocsin.store.tables import alerts, documents, events, risk_levels
 
@@ -109,7 +109,7 @@ def map_points(conn: Connection, flt: EventFilter, *, limit: int) -> MapPoints:
     return MapPoints(points=points, total=total, truncated=truncated)
 
 
-def latest_event_date(conn: Connection, *, layer: str = "tocsin") -> date | None:
+def latest_event_date(conn: Connection, *, layer: str = LAYER_TOCSIN) -> date | None:
     query = select(func.max(events.c.event_date)).where(events.c.layer == layer)
     found: date | None = conn.execute(query).scalar_one()
     return found
@@ -158,7 +158,7 @@ def headline(conn: Connection) -> Headline:
     )
     return Headline(
         events=_count(
-            conn, select(func.count()).select_from(events).where(events.c.layer == "tocsin")
+            conn, select(func.count()).select_from(events).where(events.c.layer == LAYER_TOCSIN)
         ),
         documents=_count(conn, select(func.count()).select_from(documents)),
         alerts=_count(conn, select(func.count()).select_from(alerts)),
@@ -177,7 +177,7 @@ class MapQueries:
         with self.engine.connect() as conn:
             return map_points(conn, flt, limit=limit)
 
-    def latest_event_date(self, *, layer: str = "tocsin") -> date | None:
+    def latest_event_date(self, *, layer: str = LAYER_TOCSIN) -> date | None:
         """The date of the newest dated event of ``layer`` (None when there is none)."""
         with self.engine.connect() as conn:
             return latest_event_date(conn, layer=layer)

@@ -5,7 +5,7 @@ for documents and sources. Mixed into ``Store``.
 Search runs on what migration 0007 built: SQLite's FTS5 table ``search_text`` (with
 ``search_parts`` saying which document body or comment each row is), PostgreSQL's GIN
 indexes on ``to_tsvector``. The user's query never reaches either as syntax: it is cut
-into words (:func:`tocsin.report.highlights.words`), each quoted for FTS5 or handed to
+into words (:func:`tocsin.text.snippets.words`), each quoted for FTS5 or handed to
 ``plainto_tsquery``, so quotes, ``AND``, ``*``, ``NEAR`` or brackets are plain words and
 cannot raise. Every word must match (AND), without case or diacritics ("Segou" finds
 "Ségou"; on PostgreSQL where the ``unaccent`` extension was available at migration).
@@ -34,9 +34,9 @@ from sqlalchemy import (
 )
 
 from tocsin.models import Kind, Precision, Source
-from tocsin.report.highlights import Snippet, snippet, words
 from tocsin.store.queries import precise_day
 from tocsin.store.tables import comments, documents, sources
+from tocsin.text.snippets import Snippet, snippet, words
 
 PG_CONFIG = "tocsin_search"  # the text search configuration of migration 0007
 PG_TEXT_LIMIT = 250_000  # characters indexed per text (migration 0007)

@@ -1,1 +1,3 @@
-"""Text foundations shared by every stage: putting strangers' text on one line."""
+"""Text foundations shared by every stage: putting strangers' text on one line (plain),
+case and accents folded one way (fold), phrase lists compiled into one pattern (phrases),
+search words and snippets (snippets)."""

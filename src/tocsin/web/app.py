@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tocsin import __version__
 from tocsin.config import Settings
+from tocsin.knowledge.files import configure_knowledge
 from tocsin.store import Store, open_store
 from tocsin.web.deps import LANG_COOKIE, LoginRequired, is_api
 from tocsin.web.i18n import choose_language
@@ -66,6 +67,7 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
+    configure_knowledge(settings)
     app.state.settings = settings
     app.state.store = store if store is not None else open_store(settings.db)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -16,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
+from tocsin.models import LAYER_TOCSIN
 from tocsin.store import Store
 
 T = TypeVar("T")
@@ -25,7 +26,9 @@ _items: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _lock = threading.Lock()
 
 
-def cached(store: Store, key: Hashable, compute: Callable[[], T], *, layer: str = "tocsin") -> T:
+def cached(
+    store: Store, key: Hashable, compute: Callable[[], T], *, layer: str = LAYER_TOCSIN
+) -> T:
     """``compute()``, or its result from an earlier call with the same ``key`` while the
     events of ``layer`` have not changed."""
     full = (str(store.engine.url), layer, store.events_version(layer=layer), key)

@@ -1,28 +1,24 @@
 """What the map, timeline and risk pages share: the colours of event types and risk
 levels (one place: the legend, the timeline's SVG and map.js all read them from here),
-the filters of the query string, the default date window, the countries' ISO numeric
-codes (the ids of world-atlas) and the geometry of the timeline's stacked bar chart.
+the geometry of the timeline's stacked bar chart. Countries' names and ISO numeric
+codes (the ids of world-atlas) are ``tocsin.geo.countries``; the event filters and
+default date window are those of every event page, in ``tocsin.web.filters``.
 """
 
 from __future__ import annotations
 
-import gettext
 import math
 import re
 import threading
-import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
-from typing import Any
-
-from fastapi import HTTPException
 
 from tocsin.errors import InputError
-from tocsin.models import EVENT_TYPES, EventFilter, RiskLevel
-from tocsin.store.event_queries import country_code
+from tocsin.geo.countries import country_code
+from tocsin.models import EVENT_TYPES, RiskLevel
 from tocsin.store.map_queries import WeekCount
+from tocsin.text.fold import fold
 
 # ACLED's event types, in the legend's order, with their colours on the map and the
 # timeline; anything else (an unknown type) is drawn in OTHER_COLOUR.
@@ -44,8 +40,6 @@ LEVEL_COLOURS: dict[int, str] = {
     4: "#e6402a",
     5: "#a50026",
 }
-STATUSES: tuple[str, ...] = ("reported", "corroborated", "confirmed")
-DEFAULT_WINDOW_DAYS = 365
 MAP_LIMIT = 2000  # events drawn by default (the newest); the API takes up to MAP_MAX_LIMIT
 MAP_MAX_LIMIT = 20000
 MAX_WEEKS = 520  # the timeline shows at most ten years of weeks (the latest ones)
@@ -59,154 +53,6 @@ def type_slug(event_type: str) -> str:
     """A CSS-safe name of an event type ("Explosions/Remote violence" -> "explosions-
     remote-violence")."""
     return re.sub(r"[^a-z0-9]+", "-", event_type.lower()).strip("-") or "other"
-
-
-# ---------------------------------------------------------------- countries
-
-
-@cache
-def _numeric_codes() -> dict[str, str]:
-    import pycountry
-
-    return {str(c.alpha_2): str(c.numeric) for c in pycountry.countries}
-
-
-def iso_numeric(alpha2: str | None) -> str | None:
-    """ISO 3166-1 numeric code ("466") of an alpha-2 code ("ML"): world-atlas's ids."""
-    return _numeric_codes().get((alpha2 or "").upper())
-
-
-@cache
-def _french() -> gettext.NullTranslations:
-    import pycountry
-
-    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"], fallback=True)
-
-
-def country_name(alpha2: str | None, lang: str) -> str:
-    """The country's common name in ``lang`` ("Mali", "Sénégal"), or the code."""
-    import pycountry
-
-    found = pycountry.countries.get(alpha_2=(alpha2 or "").upper()) if alpha2 else None
-    if found is None:
-        return alpha2 or ""
-    name = str(getattr(found, "common_name", None) or found.name)
-    return _french().gettext(name) if lang == "fr" else name
-
-
-# ---------------------------------------------------------------- filters
-
-
-def parse_date(name: str, value: str | None) -> date | None:
-    """A date from a form field: empty is None, anything else must be YYYY-MM-DD."""
-    text = (value or "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise HTTPException(400, f"{name} {text[:40]!r}: not a date; write YYYY-MM-DD") from None
-
-
-def parse_country(value: str | None) -> str | None:
-    """An ISO alpha-2 code from a code or an English or French name; 400 otherwise."""
-    text = (value or "").strip()
-    if not text:
-        return None
-    try:
-        return country_code(text)
-    except InputError:
-        raise HTTPException(
-            400,
-            f"country {text[:60]!r}: not a country code or name known to ISO 3166; "
-            "give a code (ML) or a name in English or French (Mali, Tchad)",
-        ) from None
-
-
-def _text(value: str | None, limit: int = 200) -> str | None:
-    text = " ".join((value or "").split())[:limit]
-    return text or None
-
-
-@dataclass(frozen=True, slots=True)
-class EventQuery:
-    """The event filters of a page or an API call, as given (dates parsed, country as
-    an ISO code), and the window actually applied: without dates, the
-    DEFAULT_WINDOW_DAYS up to the newest event (``defaulted``)."""
-
-    country: str | None = None
-    admin1: str | None = None
-    event_type: str | None = None
-    actor: str | None = None
-    status: str | None = None
-    since: date | None = None
-    until: date | None = None
-    defaulted: bool = False
-
-    def event_filter(self, *, layer: str = "tocsin") -> EventFilter:
-        return EventFilter(
-            layer=layer,
-            country=self.country,
-            admin1=self.admin1,
-            since=self.since,
-            until=self.until,
-            event_type=self.event_type,
-            actor=self.actor,
-            status=self.status,
-        )
-
-    def params(self) -> dict[str, str]:
-        """The query string that asks for the same events (the window included only
-        when it was chosen, so that the API applies the same default)."""
-        values: dict[str, Any] = {
-            "country": self.country,
-            "admin1": self.admin1,
-            "type": self.event_type,
-            "actor": self.actor,
-            "status": self.status,
-        }
-        if not self.defaulted:
-            values["since"] = self.since
-            values["until"] = self.until
-        return {k: str(v) for k, v in values.items() if v}
-
-
-def event_query(
-    *,
-    country: str | None = None,
-    admin1: str | None = None,
-    event_type: str | None = None,
-    actor: str | None = None,
-    status: str | None = None,
-    since: str | date | None = None,
-    until: str | date | None = None,
-) -> EventQuery:
-    """Filters from the query string (empty fields are absent); 400 on a bad value."""
-    start = since if isinstance(since, date) or since is None else parse_date("since", since)
-    end = until if isinstance(until, date) or until is None else parse_date("until", until)
-    if start and end and start > end:
-        raise HTTPException(400, f"since {start} is after until {end}; swap them")
-    state = _text(status, 20)
-    if state is not None and state not in STATUSES:
-        raise HTTPException(400, f"status {state!r}: not one of {', '.join(STATUSES)}")
-    return EventQuery(
-        country=parse_country(country),
-        admin1=_text(admin1),
-        event_type=_text(event_type, 100),
-        actor=_text(actor),
-        status=state,
-        since=start,
-        until=end,
-    )
-
-
-def with_default_window(query: EventQuery, latest: date | None) -> EventQuery:
-    """``query`` with the default window when it names no dates: the DEFAULT_WINDOW_DAYS
-    that end on the newest event (``latest``); unchanged when there are no events."""
-    if query.since or query.until or latest is None:
-        return query
-    start = latest - timedelta(days=DEFAULT_WINDOW_DAYS - 1)
-    return replace(query, since=start, until=latest, defaulted=True)
 
 
 # ---------------------------------------------------------------- timeline
@@ -390,15 +236,10 @@ def admin1_centres(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tu
         return {pair: centre for pair in wanted if (centre := _CENTRES.get(pair)) is not None}
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
-
-
 def area_matcher(area: str | None) -> Callable[[RiskLevel], bool]:
     """Whether a risk level is in ``area``: a country (code or name: its places too), or
     a part of a place's name or region (accents and case ignored)."""
-    text = _fold(area or "")
+    text = fold(area or "")
     if not text:
         return lambda _level: True
     try:
@@ -409,8 +250,8 @@ def area_matcher(area: str | None) -> Callable[[RiskLevel], bool]:
     def matches(level: RiskLevel) -> bool:
         if code is not None and level.country == code:
             return True
-        return any(text in _fold(part or "") for part in (level.name, level.admin1)) or (
-            text == _fold(level.place_key)
+        return any(text in fold(part or "") for part in (level.name, level.admin1)) or (
+            text == fold(level.place_key)
         )
 
     return matches

@@ -15,7 +15,7 @@ from pathlib import Path
 from rich.console import Console
 
 from tocsin.config import Settings
-from tocsin.models import RISK_CATEGORY_NAMES, RISK_LEVEL_NAMES
+from tocsin.knowledge.names import RISK_CATEGORY_NAMES, RISK_LEVEL_NAMES
 from tocsin.store import Store
 
 DEMO_ASOF = date(2025, 12, 8)
@@ -136,7 +136,7 @@ def demo_brief(store: Store, console: Console, *, out_dir: Path) -> None:
 
 def demo_digest(store: Store, console: Console, *, settings: Settings) -> None:
     """What each subscriber's weekly digest would say (a dry run: nothing queued)."""
-    from tocsin.report.digest.messages import send_digests
+    from tocsin.app.digest import send_digests
 
     digests = send_digests(store, settings=settings, week_end=DEMO_ASOF, dry_run=True, now=DEMO_NOW)
     console.print(f"\nWeekly digest (dry run): {len(digests)} subscribers", markup=False)

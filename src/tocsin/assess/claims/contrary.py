@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from tocsin.config import read_toml
 from tocsin.errors import ConfigError
-from tocsin.extract.sourcing.lexicon import fold
-from tocsin.knowledge import KNOWLEDGE_DIR
-
-CONTRARY_FILE = KNOWLEDGE_DIR / "contrary.toml"
+from tocsin.knowledge.files import knowledge_source, load_knowledge, per_knowledge_dir
+from tocsin.text.fold import fold_same
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +51,7 @@ def _side(values: Iterable[object], path: Path, name: str) -> _Side:
     for raw in values:
         if not isinstance(raw, str) or not raw.strip():
             raise ConfigError(f"{path}: concept {name!r}: every word must be a non-empty string")
-        word = fold(raw.strip())
+        word = fold_same(raw.strip())
         if " " in word:
             phrases.append(word)
         elif word.endswith("*"):
@@ -71,13 +69,16 @@ def load_contrary(extra: Path | str | None = None) -> tuple[Concept, ...]:
     return concepts + _read(Path(extra))
 
 
-@lru_cache(maxsize=1)
+@per_knowledge_dir
 def _bundled() -> tuple[Concept, ...]:
-    return _read(CONTRARY_FILE)
+    return _concepts(load_knowledge("contrary"), knowledge_source("contrary"))
 
 
 def _read(path: Path) -> tuple[Concept, ...]:
-    data = read_toml(path, what="contrary-states file")
+    return _concepts(read_toml(path, what="contrary-states file"), path)
+
+
+def _concepts(data: dict[str, Any], path: Path) -> tuple[Concept, ...]:
     found = []
     for i, raw in enumerate(data.get("concept", [])):
         if not isinstance(raw, dict) or not isinstance(raw.get("a"), list):

@@ -31,8 +31,8 @@ import numpy as np
 
 from tocsin.assess.claims.relation import SAME, Reading, compatible, judge, negative, reading_of
 from tocsin.assess.encoder import DIM, Encoder, Vectors, shared_encoder
-from tocsin.extract.sourcing.lexicon import fold
 from tocsin.models import Claim, Statement
+from tocsin.text.fold import fold_same
 
 __all__ = ["ClaimIndex", "independent_sources"]
 
@@ -249,7 +249,7 @@ def independent_sources(statements: Iterable[Statement]) -> int:
 
 def _compact(name: str) -> str:
     """A source or cited name reduced to its letters: "l'AFP" -> "afp"."""
-    name = fold(name.strip())
+    name = fold_same(name.strip())
     for determiner in _DETERMINERS:
         if name.startswith(determiner):
             name = name[len(determiner) :]
@@ -259,7 +259,7 @@ def _compact(name: str) -> str:
 
 def _source_keys(source_id: str) -> set[str]:
     """The source id itself and its name without the domain suffix ("rfi-fr" -> "rfi")."""
-    parts = [p for p in fold(source_id).replace(".", "-").split("-") if p]
+    parts = [p for p in fold_same(source_id).replace(".", "-").split("-") if p]
     while len(parts) > 1 and parts[-1] in _TLDS:
         parts.pop()
     return {k for k in (_compact(source_id), "".join(parts)) if k}

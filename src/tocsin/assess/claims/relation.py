@@ -42,8 +42,9 @@ import numpy as np
 from tocsin.assess.claims.contrary import contrary
 from tocsin.assess.claims.stance import read_stance, tokens
 from tocsin.assess.encoder import Encoder, Vectors, shared_encoder
-from tocsin.extract.sourcing.lexicon import fold, load_sourcing_lexicon
+from tocsin.extract.sourcing.lexicon import load_sourcing_lexicon
 from tocsin.models import Statement
+from tocsin.text.fold import fold_same
 
 __all__ = ["SAME", "Reading", "compatible", "judge", "reading_of", "relation"]
 
@@ -84,7 +85,7 @@ def _unreported(text: str, lang: str | None) -> str:
     """``text`` without an opening "X a déclaré que" / "X said that": the encoder then
     compares what is said, not who says it."""
     cues = load_sourcing_lexicon().for_language(lang)
-    folded = fold(text[:MAX_REPORTED])
+    folded = fold_same(text[:MAX_REPORTED])
     verb = cues.pattern("reporting_verbs").search(folded)
     if verb is None or verb.start() > len(folded) // 2:
         return text
@@ -109,7 +110,7 @@ def _names(text: str) -> frozenset[str]:
         opens = j < 0 or text[j] in _BREAK
         acronym = len(word) > 1 and word.isupper()
         if word[0].isdigit() or acronym or (word[0].isupper() and not opens and len(word) > 1):
-            names.append(fold(word))
+            names.append(fold_same(word))
             if len(names) >= MAX_NAMES:
                 break
     return frozenset(names)
@@ -197,7 +198,7 @@ def relation(
         cosine >= CONTRARY_MIN
         and negative(a, ra) == negative(b, rb)
         and (cosine >= threshold or _anchored(a, b, ra, rb))
-        and contrary(ra.words, fold(ra.neutral), rb.words, fold(rb.neutral)) is not None
+        and contrary(ra.words, fold_same(ra.neutral), rb.words, fold_same(rb.neutral)) is not None
     ):
         return "opposite"  # "les écoles ont rouvert" / "the schools remain closed"
     return verdict

@@ -17,11 +17,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
-from tocsin.extract.sourcing.lexicon import fold
-from tocsin.knowledge import KNOWLEDGE_DIR
+from tocsin.knowledge.files import per_knowledge_dir
 from tocsin.knowledge.lexicon import (
     PerLanguage,
     PhraseTables,
@@ -29,8 +27,8 @@ from tocsin.knowledge.lexicon import (
     read_phrase_tables,
     union_of,
 )
+from tocsin.text.fold import fold_same
 
-STANCE_FILE = KNOWLEDGE_DIR / "stance.toml"
 KEYS = (
     "negators",
     "particles",
@@ -50,9 +48,11 @@ _GLUED = {"wo": "will", "ca": "can", "sha": "shall"}  # "won't", "can't", "shan'
 Phrase = tuple[str, ...]
 
 
-def tokens(text: str) -> list[tuple[str, int, int]]:
-    """Folded words of ``text`` with their offsets ("n'", "qu'" and "n't" are words)."""
-    folded = fold(text[:MAX_CHARS])
+def tokens(text: str, *, limit: int = MAX_CHARS) -> list[tuple[str, int, int]]:
+    """Folded words of ``text`` (up to ``limit`` characters) with their offsets ("n'",
+    "qu'" and "n't" are words, "l'armée" is "l'" + "armee"). The comments' phrase lookup
+    reads the same words."""
+    folded = fold_same(text[:limit])
     out: list[tuple[str, int, int]] = []
     for m in _TOKEN.finditer(folded):
         word = m.group()
@@ -209,12 +209,12 @@ def load_stance_lexicon(extra: Path | str | None = None) -> StanceLexicon:
     """The bundled cues, then the user's file (same format) added on top."""
     if extra is None:
         return _bundled()
-    return _build(add_user_tables(_read(STANCE_FILE), _read(Path(extra))))
+    return _build(add_user_tables(_read(None), _read(Path(extra))))
 
 
-@lru_cache(maxsize=1)
+@per_knowledge_dir
 def _bundled() -> StanceLexicon:
-    return _build(_read(STANCE_FILE))
+    return _build(_read(None))
 
 
 def _build(data: dict[str, dict[str, tuple[str, ...]]]) -> StanceLexicon:
@@ -223,9 +223,11 @@ def _build(data: dict[str, dict[str, tuple[str, ...]]]) -> StanceLexicon:
     return StanceLexicon(languages, StanceCues.build(union))
 
 
-def _read(path: Path) -> PhraseTables:
+def _read(path: Path | None) -> PhraseTables:
+    """The user's file at ``path``; None: the bundled file with the knowledge folder's."""
     return read_phrase_tables(
         path,
+        knowledge="stance",
         what="stance lexicon",
         keys=KEYS,
         key_hint="see the keys at the top of knowledge/stance.toml",

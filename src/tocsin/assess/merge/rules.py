@@ -30,19 +30,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from tocsin.config import read_toml
 from tocsin.errors import ConfigError
 from tocsin.geo.distance import haversine_km
-from tocsin.knowledge import KNOWLEDGE_DIR
-from tocsin.knowledge.actors import ActorKnowledge, fold, load_actors
+from tocsin.knowledge.actors import ActorKnowledge, load_actors
+from tocsin.knowledge.files import knowledge_source, load_knowledge, per_knowledge_dir
 from tocsin.models import EVENT_TYPES, SourcedReport
+from tocsin.text.fold import fold
 
 __all__ = [
-    "MERGE_FILE",
     "Facts",
     "MergeParams",
     "facts_of",
@@ -52,7 +51,6 @@ __all__ = [
     "types_agree",
 ]
 
-MERGE_FILE = KNOWLEDGE_DIR / "merge.toml"
 UNKNOWN = 0.25  # agreement of an actor side or a place nobody names: neutral, low
 GENERIC = 0.5  # a generic actor of a compatible inter code; a region shared
 RELATED = 0.75  # named actors related in the actor knowledge
@@ -102,7 +100,7 @@ def load_merge_params(
     ``actors``: the actor knowledge whose relations count (default: the bundled one)."""
     if extra is None and actors is None:
         return _bundled()
-    data = read_toml(MERGE_FILE, what="merge parameters file")
+    data = load_knowledge("merge")
     if extra is not None:
         path = Path(extra)
         for table, values in read_toml(path, what="merge parameters file").items():
@@ -117,13 +115,13 @@ def load_merge_params(
                 )
             data[table].update(values)
     else:
-        path = MERGE_FILE
+        path = knowledge_source("merge")
     return _build(data, actors or load_actors(), path)
 
 
-@lru_cache(maxsize=1)
+@per_knowledge_dir
 def _bundled() -> MergeParams:
-    return _build(read_toml(MERGE_FILE, what="merge parameters file"), load_actors(), MERGE_FILE)
+    return _build(load_knowledge("merge"), load_actors(), knowledge_source("merge"))
 
 
 def _build(data: dict[str, Any], actors: ActorKnowledge, path: Path) -> MergeParams:

@@ -24,7 +24,6 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
 from heapq import nlargest
 
 from tocsin.assess.risk.params import RiskParams, load_risk_params
@@ -40,11 +39,13 @@ from tocsin.assess.risk.weights import (
     forecast_summary,
     recency_weight,
 )
+from tocsin.geo.countries import country_name
 from tocsin.geo.distance import haversine_km
 from tocsin.models import RISK_CATEGORIES, Event, RiskContribution, RiskLevel
 
 __all__ = [
     "LocatedForecast",
+    "RiskChange",
     "RiskParams",
     "compute_risk",
     "event_categories",
@@ -59,6 +60,15 @@ _SCOPE_ORDER = {"country": 0, "admin1": 1, "town": 2, "point": 3}
 _KM_PER_DEGREE = 111.0
 Subject = Event | LocatedForecast
 Item = tuple[float, str, Subject]  # weight in the period, ref id, the event or forecast
+
+
+@dataclass(frozen=True, slots=True)
+class RiskChange:
+    """A level that differs from the last one stored for its place and category
+    (``before`` is None when none was stored)."""
+
+    level: RiskLevel
+    before: int | None
 
 
 @dataclass(slots=True)
@@ -109,19 +119,6 @@ class _Place:
 class _Collected:
     areas: dict[str, _Place]  # countries and regions
     locations: dict[str, _Place]  # where events and forecasts are, as towns
-
-
-def _country_name(code: str) -> str:
-    return _country_names().get(code, code)
-
-
-@cache
-def _country_names() -> dict[str, str]:
-    import pycountry
-
-    return {
-        str(c.alpha_2): str(getattr(c, "common_name", None) or c.name) for c in pycountry.countries
-    }
 
 
 def _collect(
@@ -213,7 +210,7 @@ def _add_areas(
     key = f"country:{country}"
     place = areas.get(key)
     if place is None:
-        place = areas[key] = _Place(key, "country", _country_name(country), country=country)
+        place = areas[key] = _Place(key, "country", country_name(country), country=country)
     place.tally.add(cats, now, before, ref, what)
     if admin1:
         key = f"admin1:{country}:{admin1}"

@@ -10,19 +10,17 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from tocsin.config import read_toml
 from tocsin.errors import ConfigError
-from tocsin.knowledge import KNOWLEDGE_DIR
+from tocsin.knowledge.files import knowledge_source, load_knowledge, per_knowledge_dir
 from tocsin.models import EVENT_TYPES, RISK_CATEGORIES
 
-__all__ = ["RISK_FILE", "SCOPES", "RiskParams", "load_risk_params"]
+__all__ = ["SCOPES", "RiskParams", "load_risk_params"]
 
-RISK_FILE = KNOWLEDGE_DIR / "risk.toml"
 SCOPES: tuple[str, ...] = ("town", "admin1", "country")
 _SUB_TYPES = frozenset(sub for subs in EVENT_TYPES.values() for sub in subs)
 # Tables whose keys are names (merged name by name, any name allowed).
@@ -80,15 +78,15 @@ def load_risk_params(path: Path | str | None = None) -> RiskParams:
     """The bundled parameters, overridden by the user's file at ``path`` (same format)."""
     if path is None:
         return _bundled()
-    data = read_toml(RISK_FILE, what="risk parameters file")
+    data = load_knowledge("risk")
     extra = Path(path)
     _overlay(data, read_toml(extra, what="risk parameters file"), extra, "")
     return _build(data, extra)
 
 
-@lru_cache(maxsize=1)
+@per_knowledge_dir
 def _bundled() -> RiskParams:
-    return _build(read_toml(RISK_FILE, what="risk parameters file"), RISK_FILE)
+    return _build(load_knowledge("risk"), knowledge_source("risk"))
 
 
 def _overlay(base: dict[str, Any], extra: dict[str, Any], path: Path, prefix: str) -> None:

@@ -8,12 +8,12 @@ that explains it. ``assess.risk`` adds age, distance and the sums per place.
 from __future__ import annotations
 
 import math
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 from tocsin.assess.risk.params import RiskParams
-from tocsin.models import RISK_CATEGORIES, Event, Forecast
+from tocsin.models import RISK_CATEGORIES, Event, Forecast, PlaceRef
+from tocsin.text.fold import fold
 
 __all__ = [
     "LocatedForecast",
@@ -26,6 +26,7 @@ __all__ = [
     "forecast_categories",
     "forecast_open_on",
     "forecast_summary",
+    "locate_forecast",
     "recency_weight",
 ]
 
@@ -44,6 +45,28 @@ class LocatedForecast:
     geonameid: int | None = None
     lat: float | None = None
     lon: float | None = None
+
+
+def locate_forecast(forecast: Forecast, places: list[PlaceRef]) -> LocatedForecast:
+    """A forecast at the most precise place its sentence names: the first town, else the
+    first region, else the first country (natural features and unresolved names are
+    not places of risk); no place: a LocatedForecast without one."""
+    towns = [p for p in places if p.kind == "town" and p.country]
+    regions = [p for p in places if p.kind == "region" and p.country and p.admin1]
+    countries = [p for p in places if p.kind == "country" and p.country]
+    if towns:
+        p = towns[0]
+        return LocatedForecast(
+            forecast, place=p.name, country=p.country, admin1=p.admin1,
+            geonameid=p.geonameid, lat=p.lat, lon=p.lon,
+        )  # fmt: skip
+    if regions:
+        p = regions[0]
+        return LocatedForecast(forecast, place=p.name, country=p.country, admin1=p.admin1)
+    if countries:
+        p = countries[0]
+        return LocatedForecast(forecast, place=p.name, country=p.country)
+    return LocatedForecast(forecast)
 
 
 def event_categories(event: Event, params: RiskParams) -> tuple[str, ...]:
@@ -109,15 +132,10 @@ def distance_weight(km: float, params: RiskParams) -> float:
     return 1.0 - (1.0 - params.edge_weight) * (km - params.inner_km) / span
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.casefold().replace("’", "'"))
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
-
-
 def forecast_categories(forecast: Forecast, params: RiskParams) -> tuple[str, ...]:
     """The categories whose words the forecast's proposition names (none: it counts
     nowhere)."""
-    text = _fold(forecast.proposition)
+    text = fold(forecast.proposition)
     return tuple(
         c for c in RISK_CATEGORIES if (p := params.forecast_words.get(c)) and p.search(text)
     )

@@ -73,8 +73,8 @@ from tocsin.extract.estimative.lexicon import (
     load_estimative_lexicon,
 )
 from tocsin.extract.nlp import TextAnalysis
-from tocsin.extract.sourcing.lexicon import fold
 from tocsin.models import ICD_203, Attribution, Judgment, Span, TimeRef
+from tocsin.text.fold import fold_same
 
 _WORDS = re.compile(r"\s+([\w'-]+)")
 __all__ = ["EstimativeLexicon", "extract_judgments", "icd_label", "load_estimative_lexicon"]
@@ -114,8 +114,8 @@ def extract_judgments(
     out: list[Judgment] = []
     for index, (start, end) in enumerate(sentences):
         sentence = text[start:end]
-        folded = fold(sentence)
-        if len(folded) != len(sentence):  # cannot happen with fold(); stay safe
+        folded = fold_same(sentence)
+        if len(folded) != len(sentence):  # cannot happen with fold_same(); stay safe
             continue
         for found in _judge_sentence(sentence, folded, lex):
             out.append(

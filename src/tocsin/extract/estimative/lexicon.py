@@ -1,9 +1,9 @@
 """The estimative-language lexicon (``knowledge/estimative.toml``): loader and patterns.
 
-Phrases are folded like the sourcing cues (lower case, no accents, one apostrophe:
-:func:`tocsin.extract.sourcing.lexicon.fold`, which keeps offsets) and compiled into
-one trie-shaped pattern per key, so matching costs the length of the text, not the
-number of phrases. ``[s]`` in a phrase marks an optional part.
+Phrases are folded like the sourcing cues (:func:`tocsin.text.phrases.phrase_key`,
+which keeps offsets) and compiled into one trie-shaped pattern per key
+(:func:`tocsin.text.phrases.phrase_pattern`), so matching costs the length of the text,
+not the number of phrases. ``[s]`` in a phrase marks an optional part.
 """
 
 from __future__ import annotations
@@ -11,17 +11,14 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from tocsin.config import read_toml
 from tocsin.errors import ConfigError
-from tocsin.extract.sourcing.lexicon import fold
-from tocsin.knowledge import KNOWLEDGE_DIR
+from tocsin.knowledge.files import knowledge_source, load_knowledge, per_knowledge_dir
 from tocsin.knowledge.lexicon import PerLanguage
-
-LEXICON_FILE = KNOWLEDGE_DIR / "estimative.toml"
+from tocsin.text.phrases import phrase_key, phrase_pattern
 
 Band = tuple[float, float]
 
@@ -61,11 +58,6 @@ _OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
 _NEVER = re.compile(r"(?!)")
 
 
-def norm(phrase: str) -> str:
-    """``phrase`` folded, with single spaces."""
-    return " ".join(fold(phrase).split())
-
-
 def expand(phrase: str) -> tuple[str, ...]:
     """Every spelling of ``phrase``: ``"probable[s]"`` is ``probable`` and ``probables``."""
     found = _OPTIONAL.search(phrase)
@@ -76,35 +68,6 @@ def expand(phrase: str) -> tuple[str, ...]:
     for middle in ("", found.group(1)):
         out += expand(head + middle + tail)
     return tuple(out)
-
-
-def trie_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    """One pattern matching any of ``phrases`` (folded) as whole words, longest first."""
-    trie: dict[str, Any] = {}
-    for phrase in phrases:
-        if not phrase:
-            continue
-        node = trie
-        for ch in phrase:
-            node = node.setdefault(ch, {})
-        node[""] = not (phrase[-1].isalnum() or phrase[-1] == "_")
-    if not trie:
-        return _NEVER
-
-    def build(node: dict[str, Any], root: bool = False) -> str:
-        alternatives = []
-        for ch in sorted(k for k in node if k):
-            step = r"\s+" if ch == " " else re.escape(ch)
-            if root and (ch.isalnum() or ch == "_"):
-                step = r"(?<![\w-])" + step  # a word starts here, not inside another
-            alternatives.append(step + build(node[ch]))
-        if "" in node:
-            alternatives.append("" if node[""] else r"(?!\w)")
-        if len(alternatives) == 1:
-            return alternatives[0]
-        return "(?:" + "|".join(alternatives) + ")"
-
-    return re.compile(build(trie, root=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,12 +83,12 @@ class LanguageEstimative:
     @classmethod
     def build(cls, raw: dict[str, Any]) -> LanguageEstimative:
         cues = {
-            norm(form): band
+            phrase_key(form): band
             for phrase, band in raw.get("cues", {}).items()
             for form in expand(phrase)
         }
         negated = {
-            norm(form): band
+            phrase_key(form): band
             for phrase, band in raw.get("negated", {}).items()
             for form in expand(phrase)
         }
@@ -133,11 +96,13 @@ class LanguageEstimative:
         patterns: dict[str, re.Pattern[str]] = {}
         for key in LIST_KEYS:
             values = tuple(
-                dict.fromkeys(norm(f) for p in raw.get(key, ()) for f in expand(p) if p.strip())
+                dict.fromkeys(
+                    phrase_key(f) for p in raw.get(key, ()) for f in expand(p) if p.strip()
+                )
             )
             words[key] = frozenset(values)
-            patterns[key] = trie_pattern(values)
-        return cls(cues, negated, words, patterns, trie_pattern(tuple(cues)))
+            patterns[key] = phrase_pattern(values)
+        return cls(cues, negated, words, patterns, phrase_pattern(tuple(cues)))
 
     def has(self, key: str, word: str) -> bool:
         """Whether ``word`` (folded) is one of the ``key`` phrases."""
@@ -148,7 +113,7 @@ class LanguageEstimative:
 
     def band(self, phrase: str) -> Band | None:
         """The band of a cue phrase (any case, accents or spacing)."""
-        return self.cues.get(norm(phrase))
+        return self.cues.get(phrase_key(phrase))
 
 
 EstimativeLexicon = PerLanguage[LanguageEstimative]
@@ -158,7 +123,7 @@ def load_estimative_lexicon(extra: Path | str | None = None) -> EstimativeLexico
     """The bundled estimative words, then the user's file (same format) on top."""
     if extra is None:
         return _bundled()
-    data = _read(LEXICON_FILE)
+    data = _read(None)
     for lang, table in _read(Path(extra)).items():
         base = data.setdefault(lang, {})
         for key, values in table.items():
@@ -170,9 +135,9 @@ def load_estimative_lexicon(extra: Path | str | None = None) -> EstimativeLexico
     return _build(data)
 
 
-@lru_cache(maxsize=1)
+@per_knowledge_dir
 def _bundled() -> EstimativeLexicon:
-    return _build(_read(LEXICON_FILE))
+    return _build(_read(None))
 
 
 def _build(data: dict[str, dict[str, Any]]) -> EstimativeLexicon:
@@ -187,8 +152,12 @@ def _build(data: dict[str, dict[str, Any]]) -> EstimativeLexicon:
     return EstimativeLexicon(languages, LanguageEstimative.build(union))
 
 
-def _read(path: Path) -> dict[str, dict[str, Any]]:
-    raw = read_toml(path, what="estimative lexicon")
+def _read(path: Path | None) -> dict[str, dict[str, Any]]:
+    """The user's file at ``path``; None: the bundled file with the knowledge folder's."""
+    if path is None:
+        raw, path = load_knowledge("estimative"), knowledge_source("estimative")
+    else:
+        raw = read_toml(path, what="estimative lexicon")
     data: dict[str, dict[str, Any]] = {}
     for lang, table in raw.items():
         if not _LANG.match(lang) or not isinstance(table, dict):

@@ -25,18 +25,17 @@ import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from tocsin.config import read_toml
 from tocsin.errors import ConfigError
-from tocsin.knowledge import KNOWLEDGE_DIR
-from tocsin.knowledge.actors import fold
+from tocsin.knowledge.files import knowledge_source, load_knowledge, per_knowledge_dir
+from tocsin.text.fold import fold_same
+from tocsin.text.phrases import phrase_alternation
 
 __all__ = [
-    "FATALITIES_FILE",
     "Fatalities",
     "FatalityGrammar",
     "FatalityLexicon",
@@ -44,8 +43,6 @@ __all__ = [
     "load_fatality_lexicon",
     "parse_count",
 ]
-
-FATALITIES_FILE = KNOWLEDGE_DIR / "fatalities.toml"
 
 _MAX_VALUE = 10_000_000  # larger figures are not casualty counts
 _BEFORE_GAP = 10  # tokens between a figure and the death word after it
@@ -59,7 +56,6 @@ _TOKEN = re.compile(r"\w+'?|[^\w\s]")
 _SPACES = re.compile(r"[\s\-]+")
 _SEP = r"(?:\s{1,3}|\s{0,2}-\s{0,2})"
 _APOSTROPHE = r"'\s?"
-_NEVER = r"(?!)"
 _DIGITS = r"\d{1,3}(?:[ .,]\d{3}){1,2}(?![.,]?\d)|\d{1,7}(?![.,]?\d)"
 _DIRECTIONS = frozenset({"before", "after", "both"})
 
@@ -164,45 +160,14 @@ class FatalityLexicon:
         return self.grammars.get(code)
 
 
-# ---------------------------------------------------------------- folding
-
-
-def _fold_table() -> dict[int, str]:
-    """One character for one: offsets in the folded text are offsets in the text."""
-    table: dict[int, str] = {}
-    for code in range(0x250):
-        ch = chr(code)
-        folded = fold(ch)
-        if len(folded) == 1 and folded != ch:
-            table[code] = folded
-    for ch in "\u2019\u02bc\u2018\u00b4`":
-        table[ord(ch)] = "'"
-    for ch in "\u2010\u2011\u2012\u2013\u2014":
-        table[ord(ch)] = "-"
-    for ch in "\u00a0\u202f\u2009\u2007":
-        table[ord(ch)] = " "
-    return table
-
-
-_FOLD = _fold_table()
-
-
-_FOLDABLE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_FOLD) if c > 0x7F) + "]")
+def _norm(words: str) -> str:
+    """The key of a phrase: folded, spaces and hyphens as one space, "d' " as "d'"."""
+    return _SPACES.sub(" ", _fold(words)).replace("' ", "'").strip()
 
 
 def _fold(text: str) -> str:
     """Lower case, no accents, plain apostrophes, hyphens and spaces, same length."""
-    lowered = text.lower()
-    if len(lowered) != len(text):  # a rare letter whose lower case is longer
-        return text.translate(_FOLD)
-    if lowered.isascii():
-        return lowered
-    return _FOLDABLE.sub(lambda m: _FOLD[ord(m.group())], lowered)
-
-
-def _norm(words: str) -> str:
-    """The key of a phrase: folded, spaces and hyphens as one space, "d' " as "d'"."""
-    return _SPACES.sub(" ", _fold(words)).replace("' ", "'").strip()
+    return fold_same(text, dashes=True)
 
 
 # ---------------------------------------------------------------- loading
@@ -215,13 +180,14 @@ def load_fatality_lexicon(extra: Path | str | None = None) -> FatalityLexicon:
     return _load(Path(extra))
 
 
-@lru_cache(maxsize=1)
+@per_knowledge_dir
 def _default_lexicon() -> FatalityLexicon:
     return _load(None)
 
 
 def _load(extra: Path | None) -> FatalityLexicon:
-    files = [(FATALITIES_FILE, _read(FATALITIES_FILE))]
+    bundled = knowledge_source("fatalities")
+    files = [(bundled, _checked(load_knowledge("fatalities"), bundled))]
     if extra is not None:
         files.append((extra, _read(extra)))
     unstated = 0
@@ -240,7 +206,10 @@ def _load(extra: Path | None) -> FatalityLexicon:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    data = read_toml(path, what="fatality lexicon")
+    return _checked(read_toml(path, what="fatality lexicon"), path)
+
+
+def _checked(data: dict[str, Any], path: Path) -> dict[str, Any]:
     for key, value in data.items():
         if not (key == "common" or _LANG.fullmatch(key)) or not isinstance(value, dict):
             raise ConfigError(f"{path}: unknown table {key!r}; use [fr], [en] or [common]")
@@ -389,28 +358,9 @@ def _compile(lang: str, parts: list[tuple[Path, dict[str, Any]]], unstated: int)
 
 def _alternation(phrases: Iterable[str]) -> str:
     """A regular expression matching any of the (normalised) phrases, as a trie: each
-    position tries one branch per next character, and the longest phrase wins."""
-    root: dict[str, Any] = {}
-    for phrase in phrases:
-        if not phrase:
-            continue
-        node = root
-        for unit in phrase:
-            node = node.setdefault(unit, {})
-        node[""] = {}
-    if not root:
-        return _NEVER
-    return "(?:" + _emit(root, via_apostrophe=False) + ")"
-
-
-def _emit(node: dict[str, Any], *, via_apostrophe: bool) -> str:
-    branches = []
-    for unit in sorted(k for k in node if k):
-        step = _SEP if unit == " " else _APOSTROPHE if unit == "'" else re.escape(unit)
-        branches.append(step + _emit(node[unit], via_apostrophe=unit == "'"))
-    if "" in node:
-        branches.append("" if via_apostrophe else r"(?!\w)")
-    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    position tries one branch per next character, and the longest phrase wins. The
+    callers put the boundary before it."""
+    return phrase_alternation(phrases, space=_SEP, apostrophe=_APOSTROPHE, start="")
 
 
 # ---------------------------------------------------------------- figures

@@ -2,25 +2,23 @@
 trigger patterns per language, tags, target words, voice words and modality cues,
 compiled once.
 
-Every pattern runs on :func:`fold_same` text: lower case, accents and curly apostrophes
-removed, the same length as the original so that offsets carry over.
+Every pattern runs on :func:`tocsin.text.fold.fold_same` text with ``keep=KEPT_LETTERS``:
+lower case, accents and curly apostrophes removed ("à" kept), the same length as the
+original so that offsets carry over.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from tocsin.config import read_toml
 from tocsin.errors import ConfigError
-from tocsin.extract.sourcing.lexicon import fold
-from tocsin.knowledge import KNOWLEDGE_DIR
+from tocsin.knowledge.files import knowledge_source, load_knowledge, per_knowledge_dir
 from tocsin.models import EVENT_TAGS, EVENT_TYPES
 
-PATH = KNOWLEDGE_DIR / "events.toml"
 WHAT = "event lexicon"
 MODALITY_KEYS = (
     "future",
@@ -34,13 +32,8 @@ MODALITY_KEYS = (
 )
 
 
-def fold_same(text: str) -> str:
-    """The sourcing lexicon's same-length fold (lower case, no accents, straight
-    apostrophes), with "à" kept apart from the auxiliary "a"."""
-    folded = fold(text)
-    if "à" not in text and "À" not in text:
-        return folded
-    return "".join("à" if ch in "àÀ" else f for ch, f in zip(text, folded, strict=True))
+# Letters the patterns tell apart from their bare form: French "à" (to) is not "a" (has).
+KEPT_LETTERS = "à"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +88,7 @@ class EventLexicon:
     classes: dict[str, TriggerClass]
     languages: dict[str, LanguageRules]
     background_days: int
+    clause_cut: re.Pattern[str]  # where a sentence is cut into clauses ([clauses])
 
     def for_language(self, lang: str | None) -> LanguageRules | None:
         """A language's rules; a language without its own patterns gets none (no events
@@ -248,14 +242,14 @@ def load_event_lexicon(extra: Path | str | None = None) -> EventLexicon:
     """The bundled lexicon, with a user's file in the same format added."""
     if extra is None:
         return _bundled()
-    data = read_toml(PATH, what=WHAT)
+    data = load_knowledge("events")
     _merge(data, read_toml(Path(extra), what=WHAT))
     return _build(data, Path(extra))
 
 
-@lru_cache(maxsize=1)
+@per_knowledge_dir
 def _bundled() -> EventLexicon:
-    return _build(read_toml(PATH, what=WHAT), PATH)
+    return _build(load_knowledge("events"), knowledge_source("events"))
 
 
 def _build(data: dict[str, Any], path: Path) -> EventLexicon:
@@ -270,4 +264,29 @@ def _build(data: dict[str, Any], path: Path) -> EventLexicon:
     days = data.get("background", {}).get("days", 120)
     if not isinstance(days, int) or days < 1:
         raise ConfigError(f"{path}: [background] days must be a positive whole number")
-    return EventLexicon(classes=classes, languages=languages, background_days=days)
+    return EventLexicon(
+        classes=classes,
+        languages=languages,
+        background_days=days,
+        clause_cut=_clause_cut(data.get("clauses", {}), path),
+    )
+
+
+def _clause_cut(table: Any, path: Path) -> re.Pattern[str]:
+    """Cuts at ";", " : " and the [clauses.LANG] words of every language."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [clauses] must hold tables per language, [clauses.fr]")
+    between: list[str] = []
+    after_comma: list[str] = []
+    for lang, words in table.items():
+        where = f"[clauses.{lang}]"
+        if not isinstance(words, dict) or set(words) - {"between", "after_comma"}:
+            raise ConfigError(f"{path}: {where} must be a table of between and after_comma")
+        between += _strings(words.get("between", []), path, f"{where} between")
+        after_comma += _strings(words.get("after_comma", []), path, f"{where} after_comma")
+    parts = [";", r"\s:\s"]
+    if between:
+        parts.append(rf"\s(?:{'|'.join(re.escape(w) for w in between)})\s")
+    if after_comma:
+        parts.append(rf",\s(?:{'|'.join(re.escape(w) for w in after_comma)})\s")
+    return re.compile("|".join(parts))

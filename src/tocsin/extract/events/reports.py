@@ -25,11 +25,11 @@ from datetime import date, datetime, timedelta
 
 from tocsin.extract.events.fatalities import Fatalities, FatalityLexicon, find_fatalities
 from tocsin.extract.events.lexicon import (
+    KEPT_LETTERS,
     EventLexicon,
     LanguageRules,
     Trigger,
     TriggerClass,
-    fold_same,
 )
 from tocsin.extract.events.roles import Sides, assign_sides
 from tocsin.extract.nlp import TextAnalysis
@@ -42,12 +42,9 @@ from tocsin.models import (
     Span,
     TimeRef,
 )
+from tocsin.text.fold import fold_same
 
 MAX_CLAUSE = 2_000  # characters of a sentence read for events; a longer "sentence" is noise
-_CLAUSE_CUT = re.compile(
-    r";|\s:\s|\s(?:tandis que|alors que|while|whereas)\s|,\s(?:mais|but|puis|then|and later|"
-    r"et plus tard)\s"
-)
 _PRECISION = {"day": 1, "week": 2, "month": 3}
 # A generic actor stands in for a side nobody names, by what happened.
 _FALLBACK_AGENT = {
@@ -107,9 +104,9 @@ def extract_events(
     if rules is None or not analysis.text:
         return []
     text = analysis.text
-    folded = fold_same(text)
+    folded = fold_same(text, keep=KEPT_LETTERS)
     masked = _masked(folded, context.times)
-    clauses = _clauses(analysis)
+    clauses = _clauses(analysis, lexicon.clause_cut)
     out: list[EventReport] = []
     last: tuple[_Clause, int] | None = None  # the clause of the last event and its index
     for clause in clauses:
@@ -153,7 +150,7 @@ def extract_events(
 # ----------------------------------------------------------------------- clauses
 
 
-def _clauses(analysis: TextAnalysis) -> list[_Clause]:
+def _clauses(analysis: TextAnalysis, cut_at: re.Pattern[str]) -> list[_Clause]:
     text = analysis.text
     out = []
     paragraph = 0
@@ -164,7 +161,7 @@ def _clauses(analysis: TextAnalysis) -> list[_Clause]:
         previous_end = end
         end = min(end, start + MAX_CLAUSE)
         cut = start
-        for match in _CLAUSE_CUT.finditer(text, start, end):
+        for match in cut_at.finditer(text, start, end):
             if match.start() - cut > 12:
                 out.append(_Clause(cut, match.start(), index, paragraph))
                 cut = match.end()

@@ -10,7 +10,6 @@ language-neutral: every word lives in the lexicon.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,9 +17,10 @@ from typing import Any
 
 from tocsin.config import read_toml
 from tocsin.errors import ConfigError
-from tocsin.knowledge import KNOWLEDGE_DIR
+from tocsin.knowledge.files import knowledge_source, load_knowledge
+from tocsin.text.fold import fold
+from tocsin.text.phrases import phrase_alternation
 
-LEXICON_FILE = KNOWLEDGE_DIR / "places.toml"
 WINDOW = 80  # characters read before and after a name
 LEVELS = frozenset({"ADM1", "ADM2", "any"})
 _LIST_KEYS = (
@@ -29,17 +29,7 @@ _LIST_KEYS = (
 )  # fmt: skip
 _TABLE_KEYS = ("units", "directions", "region_before", "region_after")
 _COMMON_KEYS = ("connectors", "region_only", "cue_required")
-_APOSTROPHES = str.maketrans({c: "'" for c in "’‘ʼ`´′"})
 _HEAD = re.compile(r"\s*(\w+)")
-_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
-
-
-def fold(text: str) -> str:
-    """Lower case, no accents, straight apostrophes, single spaces: a word's lexicon key."""
-    text = text.translate(_APOSTROPHES).casefold()
-    if not text.isascii():
-        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
-    return " ".join(text.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +146,7 @@ def _distance(number: str | None, unit: str | None, units: dict[str, float]) -> 
 
 def load_place_lexicon(extra: Path | str | None = None) -> PlaceLexicon:
     """The bundled lexicon, then the user's file (same format) added on top."""
-    data = _read(LEXICON_FILE)
+    data = _checked(load_knowledge("places"), knowledge_source("places"))
     if extra is not None:
         extra = Path(extra)
         _merge(data, _read(extra), extra)
@@ -164,7 +154,10 @@ def load_place_lexicon(extra: Path | str | None = None) -> PlaceLexicon:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    data = read_toml(path, what="place lexicon")
+    return _checked(read_toml(path, what="place lexicon"), path)
+
+
+def _checked(data: dict[str, Any], path: Path) -> dict[str, Any]:
     for name, section in data.items():
         _check_section(path, name, section)
     return data
@@ -218,7 +211,7 @@ def _build(data: dict[str, Any]) -> PlaceLexicon:
     merged: dict[str, Any] = {}
     for lang, section in data.items():
         if lang != "common":
-            _merge(merged, {"all": section}, LEXICON_FILE)
+            _merge(merged, {"all": section}, knowledge_source("places"))
     return PlaceLexicon(
         languages=languages,
         fallback=_compile(merged.get("all", {})),
@@ -229,12 +222,12 @@ def _build(data: dict[str, Any]) -> PlaceLexicon:
 
 
 def _alternation(phrases: Iterable[str]) -> str:
-    """Phrases as one regex alternation, longest first, spaces and apostrophes loose."""
-    parts = []
-    for phrase in sorted({fold(p) for p in phrases if p.strip()}, key=len, reverse=True):
-        words = [re.escape(w).replace("'", "['’]\\s*") for w in phrase.split(" ")]
-        parts.append(r"[\s-]+".join(words))
-    return "|".join(parts)
+    """Phrases (folded here) as one regex alternation, longest first, spaces and
+    apostrophes loose; "" for none. The callers put the boundaries around it."""
+    folded = [fold(p) for p in phrases if p.strip()]
+    if not folded:
+        return ""
+    return phrase_alternation(folded, space=r"[\s-]+", apostrophe=r"['’]\s*", start="")
 
 
 def _before(phrases: Iterable[str], *, group: bool = False) -> re.Pattern[str] | None:

@@ -35,7 +35,6 @@ from tocsin.extract.places.context import (
     WINDOW,
     Context,
     PlaceLexicon,
-    fold,
     load_place_lexicon,
 )
 from tocsin.extract.places.evidence import (
@@ -58,6 +57,7 @@ from tocsin.extract.places.evidence import (
 from tocsin.extract.places.scan import PLACE_LABELS, find_mentions
 from tocsin.geo.gazetteer import Gazetteer, Place, name_key
 from tocsin.models import PlaceRef, Span
+from tocsin.text.fold import fold
 
 __all__ = ["PlaceLexicon", "PlaceResolver", "distance_km", "document_focus", "load_place_lexicon"]
 

@@ -15,7 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tocsin.extract.nlp import TextAnalysis
-from tocsin.extract.places.context import LanguageCues, PlaceLexicon, fold
+from tocsin.extract.places.context import LanguageCues, PlaceLexicon
+from tocsin.text.fold import fold
 
 MAX_WORDS = 4  # capitalised words in one name
 MAX_NAME_CHARS = 80

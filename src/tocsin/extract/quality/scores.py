@@ -33,8 +33,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from tocsin.extract.quality.lexicon import QualityCues, QualityLexicon, load_quality_lexicon
-from tocsin.extract.sourcing.lexicon import fold
 from tocsin.models import Annotations, Attribution, Span
+from tocsin.text.fold import fold_same
 
 __all__ = [
     "ANONYMOUS_KINDS",
@@ -117,7 +117,7 @@ def assess_quality(
         return _quality(0, 0, 0, (), (), ())
 
     cues = (lexicon or load_quality_lexicon()).for_language(lang)
-    folded = fold(text)
+    folded = fold_same(text)
     quotes = _quoted(text)
     skip = _merge(quotes + _found(cues, "ignore", folded))
     opinion = _outside(_found(cues, "opinion", folded), skip)

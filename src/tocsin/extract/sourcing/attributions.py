@@ -38,11 +38,11 @@ from dataclasses import dataclass, replace
 from tocsin.extract.nlp import TextAnalysis
 from tocsin.extract.sourcing.lexicon import (
     SourcingLexicon,
-    fold,
     load_sourcing_lexicon,
 )
 from tocsin.extract.sourcing.phrases import Reader, Source
 from tocsin.models import Attribution, Span
+from tocsin.text.fold import fold_same
 
 __all__ = ["KINDS", "SourcingLexicon", "extract_attributions", "load_sourcing_lexicon"]
 
@@ -87,7 +87,7 @@ def extract_attributions(
     if not text.strip():
         return []
     cues = (lexicon or load_sourcing_lexicon()).for_language(analysis.lang)
-    reader = Reader(text, fold(text), cues, analysis.entities)
+    reader = Reader(text, fold_same(text), cues, analysis.entities)
     n = len(text)
     sentences = _joined(
         text,

@@ -15,18 +15,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from tocsin.config import read_toml
 from tocsin.errors import ConfigError
-from tocsin.knowledge import KNOWLEDGE_DIR
-from tocsin.knowledge.actors import fold
-
-_KNOWLEDGE = KNOWLEDGE_DIR
-TIMES_FILE = _KNOWLEDGE / "times.toml"
-HORIZONS_FILE = _KNOWLEDGE / "horizons.toml"
+from tocsin.knowledge.files import knowledge_source, load_knowledge, per_knowledge_dir
+from tocsin.text.fold import fold
 
 DIGIT = "#"  # the dispatch key of a token that starts with an ASCII digit
 UNITS = frozenset({"day", "week", "month", "year"})
@@ -127,15 +122,15 @@ def load_time_lexicon(extra: Path | str | None = None) -> TimeLexicon:
     return _load(Path(extra))
 
 
-@lru_cache(maxsize=1)
+@per_knowledge_dir
 def _default_lexicon() -> TimeLexicon:
     return _load(None)
 
 
 def _load(extra: Path | None) -> TimeLexicon:
     files: list[tuple[Path, dict[str, Any]]] = [
-        (TIMES_FILE, _read(TIMES_FILE)),
-        (HORIZONS_FILE, _read(HORIZONS_FILE)),
+        (knowledge_source(name), _checked(load_knowledge(name), knowledge_source(name)))
+        for name in ("times", "horizons")
     ]
     if extra is not None:
         files.insert(0, (extra, _read(extra)))  # the user's rules first: they win ties
@@ -150,7 +145,10 @@ def _load(extra: Path | None) -> TimeLexicon:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    data = read_toml(path, what="time lexicon")
+    return _checked(read_toml(path, what="time lexicon"), path)
+
+
+def _checked(data: dict[str, Any], path: Path) -> dict[str, Any]:
     for key, value in data.items():
         if key == "horizon":
             if not isinstance(value, list) or not all(isinstance(h, dict) for h in value):

@@ -49,8 +49,8 @@ from tocsin.extract.times.grammar import (
     load_time_lexicon,
     word_key,
 )
-from tocsin.knowledge.actors import fold
 from tocsin.models import Span, TimeRef
+from tocsin.text.fold import fold
 
 __all__ = ["TimeLexicon", "extract_times", "load_time_lexicon"]
 

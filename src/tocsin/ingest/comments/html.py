@@ -21,10 +21,10 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from tocsin.ingest.comments.text import (
-    HEADING_RE,
     ReplyIndex,
     clean_author,
     is_boiler,
+    is_heading,
     new_comment,
     normalise_paragraphs,
     split_text_comments,
@@ -401,7 +401,7 @@ def _section_part(el: HtmlElement, on_path: set[HtmlElement]) -> bool:
         return False
     if not text:
         return not any(isinstance(e.tag, str) and e.tag in _MEDIA_TAGS for e in el.iter())
-    return bool(HEADING_RE.fullmatch(text) or is_boiler(text))
+    return is_heading(text) or is_boiler(text)
 
 
 def _comment_named(el: HtmlElement) -> bool:
@@ -455,7 +455,7 @@ def _remove_sections(roots: list[HtmlElement]) -> None:
             continue
         while (prev := root.getprevious()) is not None and isinstance(prev.tag, str):
             text = _short_text(prev, 200)
-            if not text or not (HEADING_RE.fullmatch(text) or is_boiler(text)):
+            if not text or not (is_heading(text) or is_boiler(text)):
                 break
             _drop(prev)
         _drop(root)

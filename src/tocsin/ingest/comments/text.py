@@ -16,50 +16,112 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from tocsin.errors import ConfigError
 from tocsin.ingest.dates import read_date_line
+from tocsin.knowledge.files import knowledge_source, load_knowledge, per_knowledge_dir
 from tocsin.models import Comment, Precision
 
-__all__ = ["split_text_comments"]
+__all__ = ["is_heading", "split_text_comments"]
 
 # ---------------------------------------------------------------------------------------
-# Cues shared with comments.py (HTML): markers, headings, form boilerplate.
+# Cues shared with comments.py (HTML): markers, headings, form boilerplate. Their words
+# are knowledge/comment_pages.toml's, every language's together.
 
-_REPLY_WORDS = (
-    r"(?:répondre|repondre|reply|respond|log\s+in\s+to\s+reply|connectez-vous\s+pour\s+répondre)"
-)
-_UI_WORDS = r"(?:signaler|report|j['’]aime|like|partager|share|citer|quote|modifier|edit|permalink)"
 _ARROWS = r"[↓↑→›»▼↵⤶↩]"
-MARKER_RE = re.compile(
-    rf"(?:[↳↪⤷→>]\s*)?(?:{_UI_WORDS}\s*[·•|]\s*)*{_REPLY_WORDS}(?:\s*{_ARROWS}+)?"
-    rf"(?:\s*[·•|]\s*{_UI_WORDS})*",
-    re.IGNORECASE,
-)
-_COUNT = r"(?:\d{1,6}|une?|one|no|zero|aucune?)"
-HEADING_RE = re.compile(
-    rf"(?:{_COUNT}\s+)?(?:commentaires?|comments?|réactions?|reactions?)(?:\s*\(\d{{1,6}}\))?\s*:?"
-    rf"|{_COUNT}\s+(?:commentaires?|comments?|réactions?|reactions?|réponses?|responses?"
-    r"|réflexions?|thoughts?)\s+(?:sur|à|on|to|about|for)\s+.{1,200}",
-    re.IGNORECASE,
-)
-BOILER_RE = re.compile(  # the reply form's heading and notes, "comments are closed"
-    r"(?:(?:laisser|laissez|ajouter|écrire|publier)\s+(?:un|une|votre)\s+(?:commentaire|réponse)"
-    r"|(?:leave|post|add|write)\s+a\s+(?:reply|comment|response))"
-    r"(?:\s+(?:à|to)\s+.{1,80}?)?(?:\s+(?:annuler\s+la\s+réponse|cancel\s+reply))?[\s.:*]*"
-    r"|(?:annuler\s+la\s+réponse|cancel\s+reply)"
-    r"|(?:votre\s+adresse\s+(?:e-?mail|de\s+messagerie|courriel)\s+ne\s+sera\s+pas\s+publiée"
-    r"|your\s+email\s+address\s+will\s+not\s+be\s+published"
-    r"|vous\s+devez\s+(?:être|vous)\s+connecté|you\s+must\s+be\s+logged\s+in"
-    r"|les\s+commentaires\s+sont\s+fermés|comments\s+are\s+closed|commentaires\s+fermés).{0,120}",
-    re.IGNORECASE,
-)
+_KEYS = (
+    "reply", "ui", "count", "heading", "responses", "about", "form", "to", "cancel", "notes",
+    "says", "by", "reply_to", "cues",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _Cues:
+    """The compiled cues of every language."""
+
+    marker: re.Pattern[str]
+    heading: re.Pattern[str]
+    boiler: re.Pattern[str]
+    says_tail: re.Pattern[str]
+    by: re.Pattern[str]
+    reply_to: re.Pattern[str]
+    says: re.Pattern[str]
+    language: dict[str, re.Pattern[str]]  # per language: the words that tell it
+
+
+@per_knowledge_dir
+def _cues() -> _Cues:
+    data, source = load_knowledge("comment_pages"), knowledge_source("comment_pages")
+    words: dict[str, list[str]] = {key: [] for key in _KEYS}
+    language: dict[str, re.Pattern[str]] = {}
+    for lang, table in data.items():
+        if not isinstance(table, dict):
+            raise ConfigError(f"{source}: [{lang}] must be a table of the keys {', '.join(_KEYS)}")
+        if unknown := set(table) - set(_KEYS):
+            raise ConfigError(
+                f"{source}: [{lang}] unknown key(s) {', '.join(sorted(unknown))}; "
+                f"use {', '.join(_KEYS)}"
+            )
+        for key, values in table.items():
+            if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+                raise ConfigError(f"{source}: [{lang}] {key} must be a list of expressions")
+            words[key] += values
+        language[lang] = _compile(source, lang, "cues", "|".join(table.get("cues", ["(?!)"])))
+
+    def alt(key: str) -> str:
+        return "|".join(words[key]) or "(?!)"
+
+    count = rf"(?:\d{{1,6}}|{alt('count')})"
+    cancel = alt("cancel")
+    reply, ui = f"(?:{alt('reply')})", f"(?:{alt('ui')})"
+    return _Cues(
+        marker=_compile(
+            source, "*", "reply",
+            rf"(?:[↳↪⤷→>]\s*)?(?:{ui}\s*[·•|]\s*)*{reply}(?:\s*{_ARROWS}+)?"
+            rf"(?:\s*[·•|]\s*{ui})*",
+        ),
+        heading=_compile(
+            source, "*", "heading",
+            rf"(?:{count}\s+)?(?:{alt('heading')})(?:\s*\(\d{{1,6}}\))?\s*:?"
+            rf"|{count}\s+(?:{alt('heading')}|{alt('responses')})\s+(?:{alt('about')})\s+.{{1,200}}",
+        ),
+        boiler=_compile(  # the reply form's heading and notes, "comments are closed"
+            source, "*", "form",
+            rf"(?:{alt('form')})(?:\s+(?:{alt('to')})\s+.{{1,80}}?)?(?:\s+(?:{cancel}))?[\s.:*]*"
+            rf"|(?:{cancel})|(?:{alt('notes')}).{{0,120}}",
+        ),
+        says_tail=_compile(source, "*", "says", rf"\s*(?:{alt('says')})\s*:?\s*$"),
+        by=_compile(source, "*", "by", rf"^(?:{alt('by')})\s+"),
+        reply_to=_compile(
+            source, "*", "reply_to", rf"(?P<lead>{alt('reply_to')})\s+(?P<rest>.+)|@(?P<at>\S.*)"
+        ),
+        says=_compile(
+            source, "*", "says",
+            rf"(?P<author>\S.{{0,79}}?)\s+(?:{alt('says')})\s*:\s*(?P<rest>.*)",
+        ),
+        language=language,
+    )  # fmt: skip
+
+
+def _compile(source: object, lang: str, key: str, pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise ConfigError(
+            f"{source}: [{lang}] {key}: not a regular expression ({exc}); fix it"
+        ) from None
+
+
+def is_heading(line: str) -> bool:
+    """Whether ``line`` is a comment section's heading ("22 commentaires", "Reactions")."""
+    return _cues().heading.fullmatch(line) is not None
 
 
 def is_boiler(line: str) -> bool:
-    return len(line) <= 200 and BOILER_RE.fullmatch(line.strip()) is not None
+    return len(line) <= 200 and _cues().boiler.fullmatch(line.strip()) is not None
 
 
 def is_marker(line: str) -> bool:
-    return len(line) <= 80 and MARKER_RE.fullmatch(line.strip()) is not None
+    return len(line) <= 80 and _cues().marker.fullmatch(line.strip()) is not None
 
 
 def normalise_paragraphs(raw: str) -> str:
@@ -72,11 +134,6 @@ def normalise_paragraphs(raw: str) -> str:
     return "\n\n".join(out)
 
 
-_SAYS_TAIL_RE = re.compile(
-    r"\s*(?:dit|a\s+dit|écrit|a\s+écrit|says|said|wrote)\s*:?\s*$", re.IGNORECASE
-)
-
-
 def new_comment(
     cid: str, text: str, parent: str | None, author: str | None, posted: datetime | None
 ) -> Comment:
@@ -87,16 +144,12 @@ def new_comment(
 
 def clean_author(name: str) -> str | None:
     """'Moussa says:' -> 'Moussa'; empty or implausibly long names -> None."""
-    name = _SAYS_TAIL_RE.sub("", " ".join(name.split()))
-    name = re.sub(r"^(?:par|by)\s+", "", name, flags=re.IGNORECASE).strip(" :,|·•-–")
+    cues = _cues()
+    name = cues.says_tail.sub("", " ".join(name.split()))
+    name = cues.by.sub("", name).strip(" :,|·•-–")
     return name if 0 < len(name) <= 120 else None
 
 
-_REPLY_TO_RE = re.compile(
-    r"(?P<lead>en\s+réponse\s+à|en\s+reponse\s+a|réponse\s+à|in\s+reply\s+to|replying\s+to"
-    r"|reply\s+to)\s+(?P<rest>.+)|@(?P<at>\S.*)",
-    re.IGNORECASE,
-)
 _NAME_PUNCT = " .,:;!?»«\"'“”()"
 
 
@@ -117,7 +170,7 @@ class ReplyIndex:
 
     def resolve(self, line: str) -> tuple[str | None, bool]:
         """(parent id or None, whether the whole line is only a "reply to NAME" notice)."""
-        m = _REPLY_TO_RE.fullmatch(line.strip())
+        m = _cues().reply_to.fullmatch(line.strip())
         if not m:
             return None, False
         rest = m.group("rest") if m.group("lead") else m.group("at")
@@ -133,13 +186,6 @@ class ReplyIndex:
 
 # ---------------------------------------------------------------------------------------
 # Plain text.
-
-_SAYS_RE = re.compile(
-    r"(?P<author>\S.{0,79}?)\s+(?:dit|a\s+dit|écrit|a\s+écrit|says|said|wrote)\s*:\s*(?P<rest>.*)",
-    re.IGNORECASE,
-)
-_FR_CUE_RE = re.compile(r"commentaire|réaction|réponse|réflexion|répondre|\bdit\s*:", re.IGNORECASE)
-_EN_CUE_RE = re.compile(r"comment|reaction|response|thought|reply|says:", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -184,7 +230,7 @@ def _classify(raw: str, blank_before: bool, hint: str | None) -> _Line:
     if is_date:
         line.kind, line.posted = "date", posted
         return line
-    m = _SAYS_RE.fullmatch(text) if len(text) <= 400 else None
+    m = _cues().says.fullmatch(text) if len(text) <= 400 else None
     if m:
         line.kind, line.author, line.rest = "says", clean_author(m.group("author")), m.group("rest")
         is_date, line.posted = read_date_line(line.rest, lang=hint) if line.rest else (False, None)
@@ -204,7 +250,7 @@ def _find_heading(lines: list[str], hint: str | None) -> int | None:
             if last_heading is not None:
                 return last_heading
             continue
-        if len(text) > 260 or not HEADING_RE.fullmatch(text):
+        if len(text) > 260 or not is_heading(text):
             continue
         last_heading = i
         seen = 0
@@ -226,8 +272,9 @@ def _find_heading(lines: list[str], hint: str | None) -> int | None:
 def _language_cue(heading: str, section: list[str]) -> str | None:
     """ "fr" when the heading and markers are French. English cues give no order: British
     and West African English write dates day-first, American English month-first."""
-    fr = len(_FR_CUE_RE.findall(heading)) * 3
-    en = len(_EN_CUE_RE.findall(heading)) * 3
+    language = _cues().language
+    fr = len(language["fr"].findall(heading)) * 3 if "fr" in language else 0
+    en = len(language["en"].findall(heading)) * 3 if "en" in language else 0
     for raw in section:
         text = raw.strip()
         if is_marker(text):

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from tocsin.models import RISK_CATEGORY_NAMES, RISK_LEVEL_NAMES, Citation, Event, RiskLevel
+from tocsin.knowledge.names import RISK_CATEGORY_NAMES, RISK_LEVEL_NAMES
+from tocsin.models import Citation, Event, RiskLevel
 from tocsin.report.brief.evidence import Exposure, Outlook
 from tocsin.report.brief.wording import Wording
 

@@ -1,18 +1,18 @@
-"""Reading the evidence of a brief from the store: documents with their source letters,
-the claims' credibility by span, the judgments about an area's future, disagreements
-between sources, and the evidence of the indicators to watch. Used by
-:func:`tocsin.app.briefs.gather`; see that module for what a brief is made of."""
+"""Sifting the evidence of a brief, read once from the store by
+:func:`tocsin.app.briefs.gather`: the claims' credibility by span, the judgments about an
+area's future, disagreements between sources, and the evidence of the indicators to
+watch. Pure functions of documents, annotations, events and the review; see
+``tocsin.app.briefs`` for what a brief is made of."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
-from tocsin.app.review import Review
 from tocsin.assess.forecasts import forecast_id
+from tocsin.assess.grading import Review
 from tocsin.assess.risk.levels import LocatedForecast
 from tocsin.geo.areas import Area
 from tocsin.models import Annotations, Citation, Event, PlaceRef
@@ -27,9 +27,8 @@ from tocsin.report.brief.evidence import (
     letter_rank,
     sentence_bounds,
 )
-from tocsin.store import Store
-
-DOCUMENT_LIMIT = 5_000  # documents read for judgments and indicators, newest first
+from tocsin.text.fold import fold_same
+from tocsin.text.phrases import phrase_pattern
 
 
 def claim_spans(found: Review) -> dict[str, list[tuple[str, int, int, int, str]]]:
@@ -40,23 +39,6 @@ def claim_spans(found: Review) -> dict[str, list[tuple[str, int, int, int, str]]
                 (st.span.part, st.span.start, st.span.end, graded.grade.number, graded.claim.id)
             )
     return spans
-
-
-class Docs:
-    """Documents read once, as :class:`DocInfo` with the review's source letters."""
-
-    def __init__(self, store: Store, letters: Mapping[str, str]) -> None:
-        self.store = store
-        self.letters = letters
-        self.known: dict[str, DocInfo] = {}
-
-    def need(self, ids: Iterable[str]) -> None:
-        for doc_id in ids:
-            if doc_id not in self.known and (doc := self.store.get_document(doc_id)):
-                self.known[doc_id] = DocInfo.of(doc, letter=self.letters.get(doc.source.id))
-
-    def add(self, info: DocInfo) -> None:
-        self.known.setdefault(info.id, info)
 
 
 # ------------------------------------------------------------------- documents read
@@ -71,23 +53,6 @@ class Reading:
         self.doc = doc
         self.ann = ann
         self.focus = focus_of(ann)
-
-
-def read_documents(store: Store, docs: Docs, *, since: date, cutoff: datetime) -> list[Reading]:
-    readings = []
-    for row in store.list_documents(limit=DOCUMENT_LIMIT):
-        if row.published is None or row.published > cutoff or row.published.date() < since:
-            continue
-        if row.duplicate_of:
-            continue  # a copy says what its original says
-        ann = store.load_annotations(row.id)
-        if ann is None:
-            continue
-        docs.need([row.id])
-        if row.id in docs.known:
-            readings.append(Reading(docs.known[row.id], ann))
-    readings.sort(key=lambda r: (r.doc.published or date.min, r.doc.id))
-    return readings
 
 
 def focus_of(ann: Annotations) -> tuple[PlaceRef, ...]:
@@ -122,23 +87,10 @@ def about_area(area: Area, reading: Reading, part: str, lo: int, hi: int) -> boo
 # ------------------------------------------------------------------------ outlooks
 
 
-def fold(text: str) -> str:
-    """Lower case without accents, one character for one (offsets stay valid)."""
-    out = []
-    for char in text:
-        bare = "".join(
-            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
-        ).lower()
-        out.append(bare if len(bare) == 1 else char.lower()[:1] or char)
-    return "".join(out)
-
-
 def danger_pattern(settings: Mapping[str, object]) -> re.Pattern[str]:
     words = settings.get("danger_words", [])
-    stems = [fold(str(w)) for w in words] if isinstance(words, list) else []
-    if not stems:
-        return re.compile(r"(?!x)x")
-    return re.compile(r"\b(?:" + "|".join(re.escape(s) for s in stems) + ")")
+    stems = [fold_same(str(w)) for w in words] if isinstance(words, list) else []
+    return phrase_pattern(stems, start=r"\b", stems=True)  # at the start of a word
 
 
 def outlooks_of(
@@ -178,7 +130,7 @@ def outlooks_of(
             if lf is not None and lf.forecast.status in ("true", "false"):
                 continue  # resolved: no longer an outlook
             citation = cite(doc, part, judgment.cue.start, credibility=credibility, ref_id=fid)
-            if len(citation.quote.split()) < 5 or fold(citation.quote).startswith(dependent):
+            if len(citation.quote.split()) < 5 or fold_same(citation.quote).startswith(dependent):
                 continue
             actors = tuple(
                 dict.fromkeys(
@@ -201,7 +153,7 @@ def outlooks_of(
                 holder_kind=judgment.holder_kind,
                 actors=actors,
                 forecast_id=fid if fid in by_forecast else None,
-                danger=len(danger.findall(fold(citation.quote))),
+                danger=len(danger.findall(fold_same(citation.quote))),
                 claim=credibility.claim_at(doc.id, part, judgment.cue.start),
             )
             key = (doc.id, part, lo)
@@ -209,7 +161,7 @@ def outlooks_of(
                 found[key] = outlook
     unique: dict[str, Outlook] = {}
     for outlook in found.values():
-        unique.setdefault(fold(outlook.text), outlook)
+        unique.setdefault(fold_same(outlook.text), outlook)
     return sorted(unique.values(), key=lambda o: (-o.probability, -o.danger, o.key))
 
 
@@ -252,7 +204,7 @@ def claim_disagreements(
     found: Review,
     readings: Sequence[Reading],
     area: Area,
-    docs: Docs,
+    docs: Mapping[str, DocInfo],
     credibility: CredibilityIndex,
     start: date,
     cutoff: datetime,
@@ -281,7 +233,7 @@ def claim_disagreements(
             stance = "denies" if s.stance == "denies" else "affirms"
             if stance not in sides:
                 sides[stance] = cite(
-                    docs.known[s.document_id],
+                    docs[s.document_id],
                     s.span.part,
                     s.span.start,
                     credibility=credibility,
@@ -311,7 +263,7 @@ def indications_of(
     for key, spec in specs.items():
         tags = set(_strings(spec.get("tags")))
         types = set(_strings(spec.get("event_types")))
-        words = [fold(w) for w in _strings(spec.get("words"))]
+        words = [fold_same(w) for w in _strings(spec.get("words"))]
         if tags:
             hit = next(
                 (
@@ -326,10 +278,10 @@ def indications_of(
             if hit is not None:
                 out.append(Indication(key=key, citation=citations[hit.id][0], event=hit))
         elif words:
-            pattern = re.compile("|".join(re.escape(w) for w in words))
+            pattern = phrase_pattern(words, start="", stems=True)  # anywhere in a word
             for reading in reversed(readings):
                 text = reading.doc.texts.get("body", "")
-                folded = fold(text)
+                folded = fold_same(text)
                 spot = next(
                     (
                         m.start()

@@ -24,10 +24,9 @@ from typing import Any
 
 from tocsin.config import read_toml
 from tocsin.errors import ConfigError
-from tocsin.knowledge import KNOWLEDGE_DIR
+from tocsin.knowledge.files import knowledge_source, load_knowledge, per_knowledge_dir
 from tocsin.models import ICD_203
 
-PHRASES_FILE = KNOWLEDGE_DIR / "brief_phrases.toml"
 LANGUAGES = ("en", "fr")
 NBSP = "\u00a0"  # before a French colon, inside « »
 THIN_NBSP = "\u202f"  # before ; ? ! in French, between thousands
@@ -66,9 +65,10 @@ class Phrases:
             raise ConfigError(
                 f"brief language {lang!r}: not supported; use one of {', '.join(LANGUAGES)}"
             )
-        data = _read(path or PHRASES_FILE)
+        data = _read(path) if path is not None else _bundled()
         if lang not in data:
-            raise ConfigError(f"{path or PHRASES_FILE}: no [{lang}] table; add the phrases")
+            where = path or knowledge_source("brief_phrases")
+            raise ConfigError(f"{where}: no [{lang}] table; add the phrases")
         return cls(lang, data[lang], data.get("settings", {}))
 
     # -- raw access ------------------------------------------------------------
@@ -76,7 +76,9 @@ class Phrases:
         node: Any = self.data
         for part in key.split("."):
             if not isinstance(node, dict) or part not in node:
-                raise ConfigError(f"{PHRASES_FILE}: no phrase [{self.lang}].{key}; add it")
+                raise ConfigError(
+                    f"{knowledge_source('brief_phrases')}: no phrase [{self.lang}].{key}; add it"
+                )
             node = node[part]
         return node
 
@@ -96,7 +98,7 @@ class Phrases:
 
     def setting(self, key: str) -> Any:
         if key not in self.settings:
-            raise ConfigError(f"{PHRASES_FILE}: no [settings].{key}; add it")
+            raise ConfigError(f"{knowledge_source('brief_phrases')}: no [settings].{key}; add it")
         return self.settings[key]
 
     # -- sentences -------------------------------------------------------------
@@ -125,8 +127,8 @@ class Phrases:
             text = template.format(**plain)
         except (KeyError, IndexError) as exc:
             raise ConfigError(
-                f"{PHRASES_FILE}: phrase {template!r} uses {exc} which the code does not "
-                "give; use only the documented fields"
+                f"{knowledge_source('brief_phrases')}: phrase {template!r} uses {exc} "
+                "which the code does not give; use only the documented fields"
             ) from exc
         text = self.typography(text)
         for i, original in enumerate(protected):
@@ -272,3 +274,9 @@ _FR_CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
 @lru_cache(maxsize=4)
 def _read(path: Path) -> dict[str, Any]:
     return read_toml(path, what="brief phrase file", missing="reinstall Tocsin or fix the path")
+
+
+@per_knowledge_dir
+def _bundled() -> dict[str, Any]:
+    """The bundled phrases with the knowledge folder's."""
+    return load_knowledge("brief_phrases")

@@ -12,10 +12,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from tocsin.knowledge.actors import ActorKnowledge, load_actors
+from tocsin.knowledge.files import per_knowledge_dir
 from tocsin.models import Asset, Citation, Event, Sentence
 from tocsin.report.brief.evidence import Material, _cut
 from tocsin.report.brief.text import Phrases, Quoted
@@ -27,7 +27,7 @@ def slug(text: str) -> str:
     return _SLUG.sub("_", text.lower()).strip("_")
 
 
-@lru_cache(maxsize=1)
+@per_knowledge_dir
 def _actors() -> ActorKnowledge:
     return load_actors()
 

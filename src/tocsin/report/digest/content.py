@@ -1,12 +1,13 @@
-"""What a weekly digest says, before it is rendered: the week's material read once from
-the store (:func:`load_week`), then one subscriber's sections drawn from it
-(:func:`digest_content`) as plain values for the templates, in the subscriber's words
-(``templates/digest.toml``). Split from ``digest.py``, which renders and sends."""
+"""What a weekly digest says, before it is rendered: the week's material chosen and
+ordered once for all subscribers (:func:`week_of`, from what ``tocsin.app.digest`` read
+from the store), then one subscriber's sections drawn from it (:func:`digest_content`)
+as plain values for the templates, in the subscriber's words (``templates/digest.toml``).
+``messages.py`` renders them."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache, lru_cache
@@ -14,21 +15,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from tocsin.app.risk import LocatedForecast, located_forecasts
 from tocsin.assess.risk.levels import RiskParams, event_severity, load_risk_params
+from tocsin.assess.risk.weights import LocatedForecast
 from tocsin.config import read_toml
 from tocsin.errors import InputError
 from tocsin.geo.areas import EVERYWHERE, Area, resolve_area
-from tocsin.models import (
-    RISK_CATEGORY_NAMES,
-    RISK_LEVEL_NAMES,
-    Brief,
-    Event,
-    EventFilter,
-    RiskLevel,
-    Subscriber,
-)
-from tocsin.store import Store
+from tocsin.knowledge.files import per_knowledge_dir
+from tocsin.knowledge.names import RISK_CATEGORY_NAMES, RISK_LEVEL_NAMES
+from tocsin.models import Brief, Event, RiskLevel, Subscriber
+from tocsin.text.fold import fold
 from tocsin.text.plain import one_line
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -42,7 +37,7 @@ def digest_data() -> dict[str, Any]:
     return read_toml(TEMPLATES / "digest.toml", what="digest words file")
 
 
-@cache
+@per_knowledge_dir
 def _risk_params() -> RiskParams:
     return load_risk_params()
 
@@ -114,18 +109,33 @@ def _before(level: RiskLevel) -> int:
     return level.previous_level or 1
 
 
-def load_week(store: Store, week_end: date) -> Week:
-    """The material of the seven days ending ``week_end`` (both ends included)."""
-    start = week_end - timedelta(days=6)
+def week_start(week_end: date) -> date:
+    """The first day of the seven days ending ``week_end`` (both ends included)."""
+    return week_end - timedelta(days=6)
+
+
+def week_of(
+    week_end: date,
+    *,
+    events: Iterable[Event],
+    levels: Iterable[RiskLevel],
+    forecasts: Iterable[LocatedForecast],
+    briefs: Iterable[Brief],
+) -> Week:
+    """The material of the seven days ending ``week_end``, chosen and ordered: the
+    ``events`` (those dated in the week), most severe first; of the latest ``levels`` as
+    of ``week_end``, those of a period ending in the week that differ from the period
+    before (points left out), highest first; the ``forecasts`` due or resolved in the
+    week; the ``briefs`` (those of periods in the week), as given."""
+    start = week_start(week_end)
     params = _risk_params()
 
     def in_week(day: date | None) -> bool:
         return day is not None and start <= day <= week_end
 
-    events = store.list_events(EventFilter(since=start, until=week_end))
-    levels = [
+    changed = [
         level
-        for level in store.latest_risk_levels(asof=week_end)
+        for level in levels
         if level.scope != "point" and in_week(level.period_end) and level.level != _before(level)
     ]
     return Week(
@@ -145,16 +155,16 @@ def load_week(store: Store, week_end: date) -> Week:
         ),
         levels=tuple(
             sorted(
-                levels,
+                changed,
                 key=lambda lv: (-lv.level, -abs(lv.level - _before(lv)), lv.name, lv.category),
             )
         ),
         forecasts=tuple(
             located
-            for located in located_forecasts(store)
+            for located in forecasts
             if in_week(located.forecast.deadline) or in_week(located.forecast.resolved_on)
         ),
-        briefs=tuple(store.list_briefs(since=start, until=week_end)),
+        briefs=tuple(briefs),
     )
 
 
@@ -205,7 +215,7 @@ def subscriber_areas(subscriber: Subscriber) -> list[Area]:
 def _place_name(level: RiskLevel, w: dict[str, Any], chars: int) -> str:
     """A level's place; a region is named as one (Kayes the region, Kayes the town)."""
     name = clean(level.name, chars)
-    if level.scope == "admin1" and "region" not in name.casefold().replace("é", "e"):
+    if level.scope == "admin1" and "region" not in fold(name):
         return str(w["region"].format(name=name))
     return name
 

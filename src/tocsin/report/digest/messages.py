@@ -11,11 +11,13 @@ note: a subscriber who hears nothing cannot tell a calm week from a broken servi
 The email is HTML (Jinja2 templates with autoescape, the stylesheet inlined into style
 attributes by css_inline, a 600 px table layout, no script, no external image or font)
 with a plain-text twin. Its footer and its ``List-Unsubscribe`` headers (one-click,
-RFC 8058) carry ``base_url/unsubscribe?token=<token>``. :func:`send_digests` queues the
-emails in the outbox (kind "digest"); their ids are fixed by subscriber and week, so a
-second run in the same week queues nothing. ``tocsin watch`` sends them on the
-``digest_schedule`` (:func:`digest_due`). Words, limits and weekday names are data:
-``templates/digest.toml``; the sections are drawn in ``digest_content.py``.
+RFC 8058) carry ``base_url/unsubscribe?token=<token>``. :func:`render_digest` writes one
+subscriber's digest from the week's material; :func:`digest_message` makes it an outbox
+email (kind "digest") whose id is fixed by subscriber and week, so a second run in the
+same week queues nothing. ``tocsin.app.digest`` reads the week from the store and queues
+the emails; ``tocsin watch`` sends them on the ``digest_schedule`` (:func:`digest_due`).
+Words, limits and weekday names are data: ``templates/digest.toml``; the sections are
+drawn in ``content.py``.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -35,7 +37,6 @@ import css_inline
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from tocsin.alert.messages import email_body
-from tocsin.alert.outbox import queue_messages
 from tocsin.config import Settings, read_toml
 from tocsin.errors import ConfigError, InputError
 from tocsin.geo.areas import resolve_area
@@ -46,11 +47,9 @@ from tocsin.report.digest.content import (
     clean,
     digest_content,
     digest_data,
-    load_week,
     period_words,
     plural,
 )
-from tocsin.store import Store
 
 LANGS: tuple[str, ...] = ("en", "fr")
 _EMAIL = re.compile(r"[^@\s<>()\[\]\"',;:\\]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,63}")
@@ -211,7 +210,9 @@ def digest_message_id(subscriber: Subscriber, week_end: date) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
 
 
-def _render(week: Week, subscriber: Subscriber, settings: Settings) -> Digest:
+def render_digest(week: Week, subscriber: Subscriber, settings: Settings) -> Digest:
+    """``subscriber``'s digest of ``week``: subject, plain text and inlined HTML, in the
+    subscriber's language; ``InputError`` for a language or an area it cannot use."""
     lang = subscriber.lang
     if lang not in LANGS:
         raise InputError(
@@ -270,14 +271,7 @@ def _render(week: Week, subscriber: Subscriber, settings: Settings) -> Digest:
     )
 
 
-def build_digest(
-    store: Store, subscriber: Subscriber, *, week_end: date, settings: Settings
-) -> Digest:
-    """``subscriber``'s digest for the seven days ending ``week_end`` (included)."""
-    return _render(load_week(store, week_end), subscriber, settings)
-
-
-# ---------------------------------------------------------------- sending
+# ---------------------------------------------------------------- the outbox email
 
 
 def digest_message(digest: Digest, *, now: datetime) -> OutboxMessage:
@@ -292,35 +286,3 @@ def digest_message(digest: Digest, *, now: datetime) -> OutboxMessage:
         next_attempt=_utc(now),
         created=_utc(now),
     )
-
-
-def send_digests(
-    store: Store,
-    *,
-    settings: Settings,
-    week_end: date,
-    dry_run: bool = False,
-    now: datetime,
-    on_problem: Callable[[str], None] | None = None,
-) -> list[Digest]:
-    """Build every active subscriber's digest for the week ending ``week_end`` and queue
-    it in the outbox (one email each; delivery is the outbox's job). ``dry_run`` builds
-    them and writes nothing. A subscriber's digest for a week is queued once however
-    often this runs (the outbox ignores ids it holds). A subscriber whose digest cannot
-    be built (an area the gazetteer no longer knows) raises ``InputError``, or, with
-    ``on_problem``, is reported there and skipped while the others go."""
-    subscribers = store.list_subscribers(active=True)
-    if not subscribers:
-        return []
-    week = load_week(store, week_end)
-    digests = []
-    for subscriber in subscribers:
-        try:
-            digests.append(_render(week, subscriber, settings))
-        except InputError as exc:
-            if on_problem is None:
-                raise
-            on_problem(str(exc))
-    if not dry_run:
-        queue_messages(store, [digest_message(digest, now=now) for digest in digests], now=now)
-    return digests

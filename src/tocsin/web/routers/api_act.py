@@ -150,7 +150,6 @@ def api_briefs(
 def _summary(brief: Brief) -> dict[str, Any]:
     return {
         **brief_summary_plain(brief),
-        "created": brief.created.isoformat() if brief.created else None,
         "links": {
             "html": f"/briefs/{brief.id}",
             "pdf": f"/briefs/{brief.id}.pdf",

@@ -11,9 +11,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
-from tocsin.models import Comment, Document, annotation_to_plain
-from tocsin.report.highlights import every_ref
-from tocsin.store.search_queries import DocumentItem, SearchHit
+from tocsin.report.records import annotations_plain, document_plain, document_row_plain
+from tocsin.store.search_queries import SearchHit
 from tocsin.web.api import PageParams, page
 from tocsin.web.deps import StoreDep, Viewer
 
@@ -22,59 +21,6 @@ router = APIRouter(prefix="/api/v1", tags=["documents"])
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
-
-
-def item_plain(row: DocumentItem) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "title": row.title,
-        "source_id": row.source_id,
-        "source": row.source,
-        "kind": row.kind,
-        "language": row.language,
-        "published": _iso(row.published),
-        "published_precision": str(row.published_precision) if row.published_precision else None,
-        "url": row.url,
-        "comments": row.comments,
-        "duplicate_of": row.duplicate_of,
-    }
-
-
-def comment_plain(comment: Comment) -> dict[str, Any]:
-    return {
-        "id": comment.id,
-        "parent_id": comment.parent_id,
-        "author": comment.author,
-        "posted": _iso(comment.posted),
-        "language": comment.language,
-        "text": comment.text,
-    }
-
-
-def document_plain(doc: Document) -> dict[str, Any]:
-    src = doc.source
-    return {
-        "id": doc.id,
-        "title": doc.title,
-        "source": {
-            "id": src.id,
-            "name": src.name,
-            "domain": src.domain,
-            "kind": str(src.kind),
-            "reliability": src.reliability,
-            "reliability_reason": src.reliability_reason,
-        },
-        "kind": str(doc.kind),
-        "author": doc.author,
-        "published": _iso(doc.published),
-        "published_precision": str(doc.published_precision) if doc.published_precision else None,
-        "language": doc.language,
-        "url": doc.url,
-        "duplicate_of": doc.duplicate_of,
-        "fetched_at": _iso(doc.fetched_at),
-        "text": doc.text,
-        "comments": [comment_plain(c) for c in doc.comments],
-    }
 
 
 def hit_plain(hit: SearchHit) -> dict[str, Any]:
@@ -111,7 +57,7 @@ def list_documents(
         language=lang, source=src, limit=params.limit, offset=params.offset
     )
     total = store.count_document_rows(language=lang, source=src)
-    return page(request, [item_plain(r) for r in rows], params=params, total=total)
+    return page(request, [document_row_plain(r) for r in rows], params=params, total=total)
 
 
 @router.get("/documents/{doc_id}", summary="One document with its comments and annotations")
@@ -127,7 +73,7 @@ def get_document(doc_id: str, user: Viewer, store: StoreDep) -> dict[str, Any]:
     plain = document_plain(doc)
     ann = store.load_annotations(doc.id)
     plain["extractor_version"] = ann.extractor_version if ann else None
-    plain["annotations"] = [annotation_to_plain(r) for r in every_ref(ann)] if ann else None
+    plain["annotations"] = annotations_plain(ann)["annotations"] if ann else None
     return plain
 
 

@@ -21,84 +21,45 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from tocsin.alert.geometry import asset_shape
+from tocsin.geo.countries import iso_numeric
 from tocsin.models import RISK_CATEGORIES, Asset, RiskLevel
+from tocsin.report.records import asset_plain, risk_level_plain
 from tocsin.web.api import PageParams, page
 from tocsin.web.deps import StoreDep, Viewer
 from tocsin.web.event_cache import cached
+from tocsin.web.filters import EventQuery, Filters, with_default_window
 from tocsin.web.map_view import (
     MAP_LIMIT,
     MAP_MAX_LIMIT,
-    EventQuery,
     admin1_centres,
     area_matcher,
-    event_query,
-    iso_numeric,
     weeks_of,
-    with_default_window,
 )
 
 router = APIRouter(prefix="/api/v1", tags=["map"])
 
-Layer = Literal["tocsin", "acled"]
 Category = Literal["conflict", "unrest", "crime", "supply", "political"]
 Scope = Literal["country", "admin1", "town"]
 BUFFER_SEGMENTS = 8  # per quarter circle of a route's buffer
-
-
-class EventParams:
-    """The event filters of the map and the timeline (a FastAPI dependency)."""
-
-    def __init__(
-        self,
-        country: Annotated[
-            str | None,
-            Query(max_length=100, description="ISO 3166-1 alpha-2 code or country name."),
-        ] = None,
-        admin1: Annotated[
-            str | None, Query(max_length=200, description="First-level region.")
-        ] = None,
-        type: Annotated[
-            str | None, Query(max_length=100, description="Event type or sub-type.")
-        ] = None,
-        actor: Annotated[
-            str | None, Query(max_length=200, description="Actor id or name part.")
-        ] = None,
-        status: Annotated[
-            str | None, Query(description="reported, corroborated or confirmed.")
-        ] = None,
-        since: Annotated[date | None, Query(description="Events on or after (YYYY-MM-DD).")] = None,
-        until: Annotated[
-            date | None, Query(description="Events on or before (YYYY-MM-DD).")
-        ] = None,
-    ) -> None:
-        self.query = event_query(
-            country=country,
-            admin1=admin1,
-            event_type=type,
-            actor=actor,
-            status=status,
-            since=since,
-            until=until,
-        )
 
 
 def _event_url(event_id: str) -> str:
     return "/events/" + quote(event_id, safe="")
 
 
-def _window(store: StoreDep, params: EventParams, layer: str = "tocsin") -> EventQuery:
+def _window(store: StoreDep, params: Filters) -> EventQuery:
+    """The filters, with the default window when they name no dates (a FilterError, 400,
+    for a value that cannot be used)."""
+    query, layer = params.query(), params.layer
     newest = cached(store, "newest", lambda: store.latest_event_date(layer=layer), layer=layer)
-    return with_default_window(params.query, newest)
+    return with_default_window(query, newest)
 
 
 @router.get("/map/events", summary="Events to draw on the map (GeoJSON)")
 def map_events(
     _user: Viewer,
     store: StoreDep,
-    params: Annotated[EventParams, Depends()],
-    layer: Annotated[
-        Layer, Query(description="tocsin (Tocsin's events) or acled (imported).")
-    ] = "tocsin",
+    params: Filters,
     limit: Annotated[
         int, Query(ge=1, le=MAP_MAX_LIMIT, description=f"At most this many (1-{MAP_MAX_LIMIT}).")
     ] = MAP_LIMIT,
@@ -111,7 +72,8 @@ def map_events(
     the features (`count`). `total` is how many events match the filters, with
     coordinates or without; `truncated` says whether the limit left some out (narrow the
     filters or raise `limit` to see them)."""
-    window = _window(store, params, layer)
+    window = _window(store, params)
+    layer = params.layer
     flt = window.event_filter(layer=layer)
 
     def collection() -> bytes:
@@ -157,7 +119,7 @@ def timeline(
     request: Request,
     _user: Viewer,
     store: StoreDep,
-    params: Annotated[EventParams, Depends()],
+    params: Filters,
     paging: Annotated[PageParams, Depends()],
 ) -> dict[str, Any]:
     """Weekly counts of the events matching the filters, oldest week first, every week
@@ -166,8 +128,10 @@ def timeline(
     "2025-W37"), `start` (its Monday), `total` and `counts` per event type; `types` lists
     the types present."""
     window = _window(store, params)
-    flt = window.event_filter()
-    weeks, types, cut = weeks_of(cached(store, ("weeks", flt), lambda: store.week_counts(flt)))
+    flt = window.event_filter(layer=params.layer)
+    weeks, types, cut = weeks_of(
+        cached(store, ("weeks", flt), lambda: store.week_counts(flt), layer=flt.layer)
+    )
     items = [
         {
             "week": w.name,
@@ -189,38 +153,6 @@ def timeline(
 
 
 # ---------------------------------------------------------------- risk
-
-
-def risk_item(level: RiskLevel) -> dict[str, Any]:
-    """A risk level as plain JSON."""
-    return {
-        "place_key": level.place_key,
-        "scope": level.scope,
-        "name": level.name,
-        "category": level.category,
-        "level": level.level,
-        "score": level.score,
-        "period_start": level.period_start.isoformat(),
-        "period_end": level.period_end.isoformat(),
-        "country": level.country,
-        "admin1": level.admin1,
-        "geonameid": level.geonameid,
-        "lat": level.lat,
-        "lon": level.lon,
-        "previous_level": level.previous_level,
-        "previous_score": level.previous_score,
-        "trend": level.trend,
-        "contributions": [
-            {
-                "kind": c.kind,
-                "ref_id": c.ref_id,
-                "weight": c.weight,
-                "summary": c.summary,
-                "url": _event_url(c.ref_id) if c.kind == "event" else None,
-            }
-            for c in level.contributions
-        ],
-    }
 
 
 def select_levels(
@@ -265,7 +197,8 @@ def risk(
     levels = select_levels(
         store, area=area, category=category, scope=scope, min_level=min_level, asof=asof
     )
-    items = [risk_item(x) for x in levels[paging.offset : paging.offset + paging.limit]]
+    shown = levels[paging.offset : paging.offset + paging.limit]
+    items = [risk_level_plain(x, event_url=_event_url) for x in shown]
     return page(request, items, params=paging, total=len(levels))
 
 
@@ -368,18 +301,6 @@ def risk_places(
 # ---------------------------------------------------------------- assets
 
 
-def asset_item(asset: Asset) -> dict[str, Any]:
-    return {
-        "id": asset.id,
-        "name": asset.name,
-        "kind": asset.kind,
-        "geometry": asset.geometry,
-        "coords": [[lat, lon] for lat, lon in asset.coords],
-        "radius_km": asset.radius_km,
-        "tags": list(asset.tags),
-    }
-
-
 def _lonlat(coords: Any) -> list[list[float]]:
     return [[round(float(lon), 6), round(float(lat), 6)] for lat, lon in coords]
 
@@ -418,7 +339,8 @@ def assets(
     a point, the ring of a polygon, the vertices of a route); `radius_km` is a point's
     radius or a route's buffer on each side."""
     found = store.list_assets()
-    items = [asset_item(a) for a in found[paging.offset : paging.offset + paging.limit]]
+    shown = found[paging.offset : paging.offset + paging.limit]
+    items = [asset_plain(a, created=False) for a in shown]
     return page(request, items, params=paging, total=len(found))
 
 
@@ -428,14 +350,8 @@ def assets_geojson(_user: Viewer, store: StoreDep) -> JSONResponse:
     with a radius, its buffer as a Polygon feature (`role` "buffer", same `id`)."""
     features: list[dict[str, Any]] = []
     for asset in store.list_assets():
-        properties = {
-            "id": asset.id,
-            "name": asset.name,
-            "kind": asset.kind,
-            "geometry": asset.geometry,
-            "radius_km": asset.radius_km,
-            "tags": list(asset.tags),
-        }
+        plain = asset_plain(asset, created=False)
+        properties = {k: v for k, v in plain.items() if k != "coords"}
         buffer = buffer_geometry(asset)
         if buffer is not None:
             features.append(

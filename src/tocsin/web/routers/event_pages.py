@@ -20,13 +20,13 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response, StreamingResponse
 
 from tocsin.assess.grading import LETTER_WORDS
-from tocsin.models import EVENT_TYPES, Event, EventFilter, SourcedReport
+from tocsin.models import EVENT_STATUSES, EVENT_TYPES, Event, EventFilter, SourcedReport
 from tocsin.report.exports import write_events
 from tocsin.store import Store
 from tocsin.store.search_queries import DocumentLabel
 from tocsin.web.deps import StoreDep, Viewer
 from tocsin.web.event_cache import cached
-from tocsin.web.routers.api_events import STATUSES, FilterError, Filters
+from tocsin.web.filters import FilterError, Filters
 from tocsin.web.templating import render
 
 router = APIRouter()
@@ -62,14 +62,14 @@ def events_page(request: Request, user: Viewer, store: StoreDep, filters: Filter
     try:
         flt = filters.event_filter()
     except FilterError as exc:
-        error = str(exc)
+        error = str(exc.detail)
     else:
         found = store.list_bare_events(replace(flt, limit=PAGE_SIZE, offset=offset))
         counts = store.report_counts([e.id for e in found], layer=flt.layer)
         total = cached(
             store, ("count", flt), lambda: store.count_matching_events(flt), layer=flt.layer
         )
-    query = urlencode(filters.query())
+    query = urlencode(filters.given())
     return render(
         request,
         "events.html.j2",
@@ -82,7 +82,7 @@ def events_page(request: Request, user: Viewer, store: StoreDep, filters: Filter
             "values": filters.values,
             "error": error,
             "type_choices": _TYPE_CHOICES,
-            "statuses": STATUSES,
+            "statuses": EVENT_STATUSES,
             "download_query": f"?{query}" if query else "",
             "cap": DOWNLOAD_CAP,
         },
@@ -106,7 +106,7 @@ def _download(
     try:
         flt = filters.event_filter()
     except FilterError as exc:
-        return Response(str(exc) + "\n", status_code=400, media_type="text/plain")
+        return Response(f"{exc.detail}\n", status_code=400, media_type="text/plain")
     total = store.count_matching_events(flt)
     spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - closed below
     out = io.TextIOWrapper(spool, encoding="utf-8", newline="")

@@ -15,24 +15,22 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from tocsin.models import RISK_CATEGORIES, RISK_CATEGORY_NAMES, RISK_LEVEL_NAMES
+from tocsin.geo.countries import country_name
+from tocsin.knowledge.names import RISK_CATEGORY_NAMES, RISK_LEVEL_NAMES
+from tocsin.models import EVENT_STATUSES, RISK_CATEGORIES
 from tocsin.web.deps import StoreDep, Viewer
 from tocsin.web.event_cache import cached
+from tocsin.web.filters import EventQuery, event_query, with_default_window
 from tocsin.web.i18n import translator
 from tocsin.web.map_view import (
     EVENT_TYPE_COLOURS,
     LEVEL_COLOURS,
     OTHER_COLOUR,
-    STATUSES,
-    EventQuery,
     area_matcher,
-    country_name,
-    event_query,
     timeline_chart,
     type_colour,
     type_slug,
     weeks_of,
-    with_default_window,
 )
 from tocsin.web.templating import render
 
@@ -99,7 +97,7 @@ def map_config(lang: str, query: EventQuery) -> dict[str, Any]:
             "loading": t("map.loading"),
             "failed": t("map.failed"),
             "types": type_names(lang),
-            "statuses": {s: t(f"map.status.{s}") for s in STATUSES},
+            "statuses": {s: t(f"map.status.{s}") for s in EVENT_STATUSES},
             "kinds": {k: t(f"map.kind.{k}") for k in ("site", "staff", "route")},
             "categories": RISK_CATEGORY_NAMES.get(lang, RISK_CATEGORY_NAMES["en"]),
             "levels": {
@@ -166,7 +164,7 @@ def map_page(
             "until": until or "",
         },
         types=_legend(_lang(request)),
-        statuses=STATUSES,
+        statuses=EVENT_STATUSES,
     )
     return render(request, "map.html.j2", context)
 
@@ -216,7 +214,7 @@ def timeline_page(
                 for k in types
             ],
             "all_types": _legend(lang),
-            "statuses": STATUSES,
+            "statuses": EVENT_STATUSES,
             "chart": timeline_chart(weeks, names) if weeks else None,
             "cut": cut,
             "event_params": window.params(),
