@@ -21,6 +21,8 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: `python eval/run.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from eval.acled_notes import measure_acled, miss_line
+from eval.acled_notes import skip_unmeasured as skip_unmeasured_acled
 from eval.claims import (
     CLAIM_PAIRS_FILE,
     ClaimPair,
@@ -53,6 +55,8 @@ from eval.events import (
     score_events,
 )
 from eval.events_merge import load_merge_gold
+from eval.geoparse import measure_gwn
+from eval.geoparse import skip_unmeasured as skip_unmeasured_gwn
 from eval.judgments import (
     JUDGMENTS_FILE,
     GoldJudgmentItem,
@@ -216,6 +220,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         merge_ann = annotate_all(extractor, merge_jobs(merge_items), errors=errors)
         predicted_groups = merged_groups(merge_items, merge_ann)
         merge_scores = merge_figures(predicted_groups, {i.id: i.group for i in merge_items})
+    acled_figs, acled_lines, acled_results = measure_acled(extractor, errors=errors)
+    gwn_figs, gwn_lines, gwn_miss = measure_gwn(extractor, errors=errors)
     claim_lines, claim_figs, claim_miss = measure_claims(pairs, errors)
     comment_started = time.perf_counter()
     comment_figs, comment_lines, comment_miss = measure_comments(
@@ -223,6 +229,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     comment_elapsed = time.perf_counter() - comment_started
     floors = skip_unmeasured(floors, comment_figs)
+    floors = skip_unmeasured_acled(floors, acled_figs)
+    floors = skip_unmeasured_gwn(floors, gwn_figs)
     elapsed = time.perf_counter() - started
 
     figures = paragraph_figures(paragraphs, scores) | note_figures(note_results, spelling)
@@ -232,6 +240,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if event_items:
         figures |= event_figures(event_items, [tally for tally, _ in event_scores])
     figures |= merge_scores
+    figures |= acled_figs
+    figures |= gwn_figs
     figures |= comment_figs
     langs = sorted({p.lang for p in paragraphs})
     print(f"{len(paragraphs)} gold paragraphs ({', '.join(langs) or 'none'}), {len(notes)} notes")
@@ -251,8 +261,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             f" (gold pairs {int(merge_scores['events.merge.pairs_gold'])}, predicted "
             f"{int(merge_scores['events.merge.pairs_predicted'])})"
         )
+    print("\n".join(acled_lines))
+    print("\n".join(gwn_lines))
     print("\n".join(comment_lines))
     print(f"comments: classified in {comment_elapsed:.1f} s")
+    acled_misses = [m for r in acled_results if (m := miss_line(r)) is not None]
     if args.verbose:
         for miss in comment_miss:
             print(f"  {miss}")
@@ -271,7 +284,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         for _tally, event_misses in event_scores:
             for miss in event_misses:
                 print(f"  {miss}")
+        for line in acled_misses:
+            print(f"  {line}")
+        for line in gwn_miss:
+            print(f"  {line}")
     n_texts = len(paragraphs) + len(notes) + len(judgment_items) + len(event_items)
+    n_texts += len(acled_results)
     print(f"elapsed {elapsed:.1f} s (models, gazetteer, {n_texts} texts, {len(pairs)} pairs)")
 
     if args.json:
@@ -293,6 +311,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "claim_misses": claim_miss,
             "event_misses": [m for _t, misses in event_scores for m in misses],
             "comment_misses": comment_miss,
+            "acled_misses": acled_misses,
+            "gwn_misses": gwn_miss,
             "problems": problems,
             "errors": errors,
             "elapsed_s": elapsed,

@@ -22,7 +22,7 @@ from tocsin.assess.grading import (
     grade_source,
 )
 from tocsin.errors import ConfigError
-from tocsin.knowledge import OutletRegistry
+from tocsin.knowledge.outlets import OutletRegistry
 from tocsin.models import Claim, Source, Span, Statement
 
 SRC = Source(id="wire", name="Wire")

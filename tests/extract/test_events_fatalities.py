@@ -10,13 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tocsin.errors import ConfigError
-from tocsin.extract.events.fatalities import (
-    Fatalities,
-    FatalityLexicon,
-    find_fatalities,
-    load_fatality_lexicon,
-    parse_count,
-)
+from tocsin.extract.events.fatalities import Fatalities, find_fatalities
+from tocsin.extract.events.fatality_lexicon import FatalityLexicon, load_fatality_lexicon
+from tocsin.extract.events.figures import parse_count
 
 LEXICON = load_fatality_lexicon()
 

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from tocsin.errors import InputError
 from tocsin.ingest import acled_csv
-from tocsin.ingest.acled_csv import ACLED_COLUMNS, AcledActors, load_countries, read_acled_csv
+from tocsin.ingest.acled_csv import ACLED_COLUMNS, read_acled_csv
+from tocsin.ingest.acled_names import AcledActors, load_countries
 from tocsin.models import Event
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

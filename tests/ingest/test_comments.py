@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 
 from tocsin.errors import InputError
 from tocsin.ingest.comments.disqus import looks_like_disqus, parse_disqus_export
-from tocsin.ingest.comments.html import split_html_comments, split_text_comments
-from tocsin.ingest.comments.text import is_marker
+from tocsin.ingest.comments.html import split_html_comments
+from tocsin.ingest.comments.text import is_marker, split_text_comments
 from tocsin.models import Comment, Precision
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "comments"

@@ -22,7 +22,7 @@ from tocsin.ingest.read import (
     read_entry,
     read_file,
 )
-from tocsin.knowledge import OutletRegistry
+from tocsin.knowledge.outlets import OutletRegistry
 from tocsin.models import Comment, Kind
 
 NOW = datetime(2025, 10, 5, 8, 0, tzinfo=UTC)

@@ -29,8 +29,8 @@ from typing import Any
 from tocsin.alert.geometry import asset_shape, shape_problem
 from tocsin.alert.rule_files import make_rule, read_rules
 from tocsin.errors import InputError
-from tocsin.knowledge import slug
 from tocsin.models import ASSET_KINDS, GEOMETRIES, Asset
+from tocsin.text.fold import slug
 
 __all__ = [
     "AssetImport",

@@ -30,8 +30,8 @@ from typing import Any
 from tocsin.alert.messages import parse_channel
 from tocsin.config import read_toml
 from tocsin.errors import ConfigError, InputError
-from tocsin.knowledge import slug
 from tocsin.models import ALERT_KINDS, RISK_CATEGORIES, AlertRule
+from tocsin.text.fold import slug
 
 LANGUAGES: tuple[str, ...] = ("fr", "en")
 MAX_DISTANCE_KM = 1000.0

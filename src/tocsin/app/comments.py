@@ -13,10 +13,10 @@ from tocsin.assess.encoder import Encoder
 from tocsin.comments.reading import Classify, Part, Thread, parts_of, read_parts
 from tocsin.comments.summary import EnvironmentRow, EnvironmentTally, Summary, summarise
 from tocsin.errors import InputError
-from tocsin.knowledge import slug
 from tocsin.models import Document
 from tocsin.store import Store
 from tocsin.store.queries import DocumentRow
+from tocsin.text.fold import slug
 
 __all__ = [
     "commented_documents",

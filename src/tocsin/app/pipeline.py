@@ -33,7 +33,7 @@ from tocsin.ingest.read import (
     read_feed,
     read_input,
 )
-from tocsin.knowledge import OutletRegistry
+from tocsin.knowledge.outlets import OutletRegistry
 from tocsin.models import Annotations, Document
 from tocsin.store import Store
 from tocsin.store.queries import FeedState

@@ -1,6 +1,6 @@
 """The assessment over the whole store: claims across documents, graded sources and claims,
 sourcing quality per document. Composes the ``assess`` stages with the store, as
-``pipeline.py`` does for ingestion and extraction; the CLI and (later) the web call it.
+``pipeline.py`` does for ingestion and extraction; the CLI and the web call it.
 
 Claims are the one assessment made on read, here, not after each extraction batch with
 the others (forecasts, events, risk, alerts: ``app/assessment.py``); making them

@@ -11,11 +11,10 @@ from datetime import UTC, date, datetime
 from typing import Annotated
 
 import typer
-from rich.table import Table
 from rich.text import Text
 
 from tocsin.assess.forecasts import holder_of, scorecards
-from tocsin.cli.common import JsonOpt, out, print_json
+from tocsin.cli.common import JsonOpt, list_table, out, print_json
 from tocsin.errors import TocsinError
 from tocsin.models import Judgment
 from tocsin.report.records import (
@@ -67,9 +66,7 @@ def judgments(
     if not found:
         out.print("no judgments stored (run `tocsin extract` first)", markup=False)
         return
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("document", "likelihood", "holder", "by", "judgment"):
-        table.add_column(column)
+    table = list_table("document", "likelihood", "holder", "by", "judgment")
     for j in found:
         text = text_of(j)
         band = f"{j.label} {j.low:.0%}–{j.high:.0%}"
@@ -110,9 +107,7 @@ def forecasts_list(
     if not found:
         out.print("no forecasts match", markup=False)
         return
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("id", "deadline", "state", "likelihood", "holder", "source", "proposition"):
-        table.add_column(column)
+    table = list_table("id", "deadline", "state", "likelihood", "holder", "source", "proposition")
     for f in found:
         table.add_row(
             Text(f.id),

@@ -18,9 +18,9 @@ import typer
 
 from tocsin.cli.common import JsonLinesOpt, note, parse_day, print_json, say, write_file
 from tocsin.errors import InputError
-from tocsin.knowledge import slug
 from tocsin.models import BRIEF_LANGUAGES
 from tocsin.report.records import brief_summary_plain
+from tocsin.text.fold import slug
 
 briefs_app = typer.Typer(help="Briefs written so far.", no_args_is_help=True)
 

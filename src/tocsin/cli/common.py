@@ -18,6 +18,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
 
 from tocsin.config import Settings, load_settings
 from tocsin.errors import InputError
@@ -64,6 +65,15 @@ def print_error(message: str) -> None:
 def print_json(value: Any, *, indent: int | None = None) -> None:
     """``value`` as JSON on stdout: one line, or indented when ``indent`` is given."""
     out.print(json.dumps(value, ensure_ascii=False, indent=indent), markup=False)
+
+
+def list_table(*columns: str) -> Table:
+    """A borderless table with bold headers and these ``columns``: what the list
+    commands print (add more columns, with their own justification, after)."""
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for column in columns:
+        table.add_column(column)
+    return table
 
 
 def count(n: int, word: str) -> str:

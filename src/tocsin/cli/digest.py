@@ -9,10 +9,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 from rich.text import Text
 
-from tocsin.cli.common import JsonOpt, count, err, out, parse_day, print_json, write_file
+from tocsin.cli.common import (
+    JsonOpt,
+    count,
+    err,
+    list_table,
+    out,
+    parse_day,
+    print_json,
+    write_file,
+)
 from tocsin.errors import TocsinError
 from tocsin.models import Subscriber
 from tocsin.report.records import subscriber_plain
@@ -109,9 +117,7 @@ def subscribers_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     if not found:
         out.print("no subscribers yet: add one with `tocsin subscribers add EMAIL`", markup=False)
         return
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("email", "name", "lang", "areas", "status"):
-        table.add_column(column)
+    table = list_table("email", "name", "lang", "areas", "status")
     for subscriber in found:
         table.add_row(
             Text(subscriber.email),

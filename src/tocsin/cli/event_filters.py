@@ -1,11 +1,17 @@
 """The options that select events, shared by ``tocsin events list|compare`` and ``tocsin
 export``, and :func:`event_filter`, which turns their values into the store's
-``EventFilter`` (a bad value is an ``InputError`` naming the option)."""
+``EventFilter`` (a bad value is an ``InputError`` naming the option).
+
+:func:`selects_events` gives a command the options every one of them has (--country,
+--admin1, --since, --until, --type, --actor) in place of its ``selection`` parameter."""
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any, TypedDict
 
 import typer
 
@@ -40,6 +46,54 @@ StatusOpt = Annotated[
 LayerOpt = Annotated[
     str, typer.Option("--layer", help="tocsin (own events) or acled (imported reference).")
 ]
+
+
+class EventSelection(TypedDict):
+    """The values of the options :func:`selects_events` adds, by parameter name of
+    :func:`event_filter`."""
+
+    country: str | None
+    admin1: str | None
+    since: str | None
+    until: str | None
+    event_type: str | None
+    actor: str | None
+
+
+def _selection_options(
+    country: CountryOpt = None,
+    admin1: Admin1Opt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    event_type: TypeOpt = None,
+    actor: ActorOpt = None,
+) -> None:
+    """The options every command that selects events has (their declaration only)."""
+
+
+_SELECTION = tuple(inspect.signature(_selection_options, eval_str=True).parameters.values())
+
+
+def selects_events(command: Callable[..., None]) -> Callable[..., None]:
+    """``command`` with the options of :class:`EventSelection` where its ``selection``
+    parameter stands (Typer reads the new signature); it is called with their values as
+    ``selection``, for ``event_filter(**selection, ...)``."""
+    own = inspect.signature(command, eval_str=True)
+    params: list[inspect.Parameter] = []
+    for param in own.parameters.values():
+        if param.name == "selection":
+            params.extend(option.replace(kind=param.kind) for option in _SELECTION)
+        else:
+            params.append(param)
+    names = [param.name for param in _SELECTION]
+
+    @functools.wraps(command)
+    def run(**values: Any) -> None:
+        command(selection={name: values.pop(name) for name in names}, **values)
+
+    run.__signature__ = own.replace(parameters=params)  # type: ignore[attr-defined]
+    run.__annotations__ = {}  # Typer takes the types from the signature
+    return run
 
 
 def _day(value: str, option: str, *, last: bool = False) -> date:

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from rich.table import Table
 from rich.text import Text
 
-from tocsin.cli.common import count, out, say
+from tocsin.cli.common import count, list_table, out, say
 from tocsin.models import Event, EventFilter, SourcedReport
 
 
@@ -52,9 +51,7 @@ def _quote(text: str, width: int = 300) -> str:
 
 def print_events(found: list[Event], flt: EventFilter) -> None:
     """The events as a table, then how many (and whether ``--limit`` cut the list)."""
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("id", "date", "type / sub-type", "actors", "location", "fatalities"):
-        table.add_column(column)
+    table = list_table("id", "date", "type / sub-type", "actors", "location", "fatalities")
     table.add_column("status")
     table.add_column("reports", justify="right")
     for e in found:

@@ -20,15 +20,11 @@ import typer
 
 from tocsin.cli.common import JsonOpt, count, note, print_json, say
 from tocsin.cli.event_filters import (
-    ActorOpt,
-    Admin1Opt,
-    CountryOpt,
+    EventSelection,
     LayerOpt,
-    SinceOpt,
     StatusOpt,
-    TypeOpt,
-    UntilOpt,
     event_filter,
+    selects_events,
 )
 from tocsin.cli.event_render import print_event, print_events
 from tocsin.errors import InputError, TocsinError
@@ -47,14 +43,10 @@ import_app = typer.Typer(help="Import reference data.", no_args_is_help=True)
 
 
 @events_app.command("list")
+@selects_events
 def events_list(
     ctx: typer.Context,
-    country: CountryOpt = None,
-    admin1: Admin1Opt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    event_type: TypeOpt = None,
-    actor: ActorOpt = None,
+    selection: EventSelection,
     status: StatusOpt = None,
     layer: LayerOpt = LAYER_TOCSIN,
     limit: Annotated[int, typer.Option("--limit", help="How many, newest first.")] = 50,
@@ -62,12 +54,7 @@ def events_list(
 ) -> None:
     """Events, newest first: date, type, actors, place, fatalities, status, reports."""
     flt = event_filter(
-        country=country,
-        admin1=admin1,
-        since=since,
-        until=until,
-        event_type=event_type,
-        actor=actor,
+        **selection,
         status=status,
         layer=layer,
         limit=limit,
@@ -145,14 +132,10 @@ def _percent(value: float | int | None) -> str:
 
 
 @events_app.command("compare")
+@selects_events
 def events_compare(
     ctx: typer.Context,
-    country: CountryOpt = None,
-    admin1: Admin1Opt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    event_type: TypeOpt = None,
-    actor: ActorOpt = None,
+    selection: EventSelection,
     km: Annotated[float, typer.Option("--km", help="Farthest apart a pair may be.")] = 25.0,
     days: Annotated[int, typer.Option("--days", help="Most days apart a pair may be.")] = 1,
     as_json: JsonOpt = False,
@@ -165,12 +148,7 @@ def events_compare(
     if days < 0:
         raise InputError(f"--days {days}", "must be 0 or more", "give a number of days (1)")
     flt = event_filter(
-        country=country,
-        admin1=admin1,
-        since=since,
-        until=until,
-        event_type=event_type,
-        actor=actor,
+        **selection,
     )
     store = ctx.obj.store()
     if not store.count_events(LAYER_ACLED):
@@ -198,17 +176,14 @@ def events_compare(
         say(f"{key:<24}{value}")
 
 
+@selects_events
 def export(
     ctx: typer.Context,
     fmt: Annotated[
         str, typer.Option("--format", help=f"One of {', '.join(EXPORT_FORMATS)}.")
     ] = "acled-csv",
-    country: CountryOpt = None,
-    admin1: Admin1Opt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    event_type: TypeOpt = None,
-    actor: ActorOpt = None,
+    *,
+    selection: EventSelection,
     status: StatusOpt = None,
     layer: LayerOpt = LAYER_TOCSIN,
     limit: Annotated[int | None, typer.Option("--limit", help="At most this many.")] = None,
@@ -220,12 +195,7 @@ def export(
     if fmt not in EXPORT_FORMATS:
         raise InputError(f"--format {fmt}", "not known", f"use one of {', '.join(EXPORT_FORMATS)}")
     flt = event_filter(
-        country=country,
-        admin1=admin1,
-        since=since,
-        until=until,
-        event_type=event_type,
-        actor=actor,
+        **selection,
         status=status,
         layer=layer,
         limit=limit,

@@ -13,10 +13,9 @@ from datetime import UTC, date, datetime
 from typing import Annotated
 
 import typer
-from rich.table import Table
 from rich.text import Text
 
-from tocsin.cli.common import JsonLinesOpt, choice, count, out, parse_day, print_json
+from tocsin.cli.common import JsonLinesOpt, choice, count, list_table, out, parse_day, print_json
 from tocsin.knowledge.names import RISK_LEVEL_NAMES
 from tocsin.models import RISK_CATEGORIES, RiskLevel
 from tocsin.report.records import risk_level_plain
@@ -58,9 +57,7 @@ def _trend(level: RiskLevel) -> str:
 
 
 def _print_table(levels: list[RiskLevel]) -> None:
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("place", "scope", "category", "level", "trend"):
-        table.add_column(column)
+    table = list_table("place", "scope", "category", "level", "trend")
     table.add_column("score", justify="right")
     table.add_column("top reason", overflow="fold")
     for lv in sorted(levels, key=lambda x: (-x.level, -x.score, x.place_key, x.category)):

@@ -20,11 +20,10 @@ from datetime import datetime
 from typing import Annotated
 
 import typer
-from rich.table import Table
 from rich.text import Text
 
 from tocsin.app import users
-from tocsin.cli.common import JsonOpt, err, out, print_json
+from tocsin.cli.common import JsonOpt, err, list_table, out, print_json
 from tocsin.errors import AuthError
 from tocsin.models import ROLES, User
 from tocsin.report.records import token_plain, user_plain
@@ -174,9 +173,7 @@ def users_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     if not found:
         err.print("no users yet; add one with `tocsin users add NAME --role admin`", markup=False)
         return
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("user", "role", "status", "created", "last sign-in", "tokens"):
-        table.add_column(column)
+    table = list_table("user", "role", "status", "created", "last sign-in", "tokens")
     for u in found:
         table.add_row(
             Text(u.username),
@@ -265,9 +262,7 @@ def users_tokens(
     if not tokens:
         err.print("no API tokens; issue one with `tocsin users token NAME`", markup=False)
         return
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("id", "user", "label", "created", "last used", "status"):
-        table.add_column(column)
+    table = list_table("id", "user", "label", "created", "last used", "status")
     for t in tokens:
         table.add_row(
             Text(t.id),

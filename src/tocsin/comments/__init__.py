@@ -1,5 +1,4 @@
-"""Comment sections: what readers write under an article, measured (issue 8).
-
-``classify.classify_texts`` scores toxicity, hate (with the groups aimed at) and
-incitement per comment.
-"""
+"""Comment sections, the information environment: toxicity, hate (with the groups aimed
+at) and incitement per comment (``classify.classify_texts``), named narratives, stance
+towards actors, and summaries built from values (the store-reading half is
+``tocsin.app.comments``)."""

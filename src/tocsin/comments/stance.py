@@ -25,13 +25,9 @@ from pathlib import Path
 from tocsin.assess.claims.stance import read_stance
 from tocsin.comments.resolve import Named
 from tocsin.comments.sentences import MAX_CHARS, Phrases, sentences
-from tocsin.knowledge.files import per_knowledge_dir
 from tocsin.knowledge.lexicon import (
     PerLanguage,
-    PhraseTables,
-    add_user_tables,
-    read_phrase_tables,
-    union_of,
+    PhraseLexiconLoader,
 )
 
 KEYS = ("support", "hostility", "contrast")
@@ -182,29 +178,15 @@ def aggregate_stances(
 # ------------------------------------------------------------------------ loading
 
 
+_LOADER = PhraseLexiconLoader(
+    StanceCues.build,
+    knowledge="actor_stance",
+    what="actor stance lexicon",
+    keys=KEYS,
+    key_hint="see the keys at the top of knowledge/actor_stance.toml",
+)
+
+
 def load_actor_stance_lexicon(extra: Path | str | None = None) -> StanceLexicon:
     """The bundled cues, then the user's file (same format) added on top."""
-    if extra is None:
-        return _bundled()
-    return _build(add_user_tables(_read(None), _read(Path(extra))))
-
-
-@per_knowledge_dir
-def _bundled() -> StanceLexicon:
-    return _build(_read(None))
-
-
-def _build(data: PhraseTables) -> StanceLexicon:
-    languages = {lang: StanceCues.build(table) for lang, table in data.items()}
-    return StanceLexicon(languages, StanceCues.build(union_of(data)))
-
-
-def _read(path: Path | None) -> PhraseTables:
-    """The user's file at ``path``; None: the bundled file with the knowledge folder's."""
-    return read_phrase_tables(
-        path,
-        knowledge="actor_stance",
-        what="actor stance lexicon",
-        keys=KEYS,
-        key_hint="see the keys at the top of knowledge/actor_stance.toml",
-    )
+    return _LOADER.load(extra)

@@ -1,7 +1,8 @@
-"""Understanding: actors, places, times and attributions in French and English text.
+"""Understanding, the extract stage: actors, places, times, attributions (who says so),
+estimative judgments and event reports in French and English text, each with its span.
 
 ``extract(doc)`` is the entry point; :class:`Extractor` keeps the models for a batch.
-Submodules are imported on demand so that ``import tocsin.geo.gazetteer`` stays light.
+Submodules are imported on demand so that importing one extractor stays light.
 """
 
 from __future__ import annotations

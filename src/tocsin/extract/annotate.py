@@ -22,9 +22,10 @@ from importlib import metadata
 from tocsin.extract.actors import ActorMatcher, ActorMention
 from tocsin.extract.estimative.judgments import extract_judgments
 from tocsin.extract.estimative.lexicon import EstimativeLexicon, load_estimative_lexicon
-from tocsin.extract.events.fatalities import FatalityLexicon, load_fatality_lexicon
+from tocsin.extract.events.coding import PartContext
+from tocsin.extract.events.fatality_lexicon import FatalityLexicon, load_fatality_lexicon
 from tocsin.extract.events.lexicon import EventLexicon, load_event_lexicon
-from tocsin.extract.events.reports import PartContext, extract_events
+from tocsin.extract.events.reports import extract_events
 from tocsin.extract.nlp import Models, TextAnalysis, model_versions, route, shared_models
 from tocsin.extract.places.resolve import PlaceResolver, document_focus
 from tocsin.extract.sourcing.attributions import (

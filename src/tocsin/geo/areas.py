@@ -9,6 +9,9 @@ a stored risk level is.
 Matching is by attributes, not geometry: an event is in a country or a region when its
 coded country (and region) say so; in a town when it is coded at that town or lies within
 the town's radius (events known only by their region's centroid never count for a town).
+
+The words a user may write for "everywhere" and for "the town" ("Kayes (ville)") are
+``knowledge/areas.toml``'s, every language's together.
 """
 
 from __future__ import annotations
@@ -26,9 +29,8 @@ from tocsin.models import Event, RiskLevel
 __all__ = ["AREA_SCOPES", "EVERYWHERE", "Area", "resolve_area", "town_radius_km"]
 
 AREA_SCOPES: tuple[str, ...] = ("all", "country", "admin1", "town")
-_EVERYWHERE_NAMES = frozenset({"all", "everywhere", "*", "partout", "tout"})
+_EVERYWHERE_KEYS = frozenset({"all", "*"})  # in any language; the words: knowledge/areas.toml
 _KEY = re.compile(r"^(country|admin1):([A-Za-z]{2})(?::(.+))?$")
-_TOWN_HINT = re.compile(r"\s*(?:\((?:town|city|ville)\)|\b(?:town|city|ville))\s*$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +107,39 @@ class Area:
 EVERYWHERE = Area(name="everywhere", scope="all")
 
 
+@dataclass(frozen=True, slots=True)
+class _AreaWords:
+    """The words of ``knowledge/areas.toml``, every language's together."""
+
+    everywhere: frozenset[str]  # casefolded whole names
+    town_hint: re.Pattern[str]  # "(town)", "ville" at the end of a name
+
+
+@per_knowledge_dir
+def _area_words() -> _AreaWords:
+    data, source = load_knowledge("areas"), knowledge_source("areas")
+    words: dict[str, list[str]] = {"everywhere": [], "town": []}
+    for lang, table in data.items():
+        if not isinstance(table, dict):
+            raise ConfigError(
+                f"{source}: {lang} is not a table; write [{lang}] with everywhere and town lists"
+            )
+        for key, into in words.items():
+            values = table.get(key, [])
+            if not isinstance(values, list) or not all(
+                isinstance(v, str) and v.strip() for v in values
+            ):
+                raise ConfigError(
+                    f'{source}: [{lang}] {key} must be a list of words; write {key} = ["..."]'
+                )
+            into += [" ".join(v.split()) for v in values]
+    town = "|".join(re.escape(w) for w in dict.fromkeys(words["town"])) or "(?!)"
+    return _AreaWords(
+        everywhere=_EVERYWHERE_KEYS | {w.casefold() for w in words["everywhere"]},
+        town_hint=re.compile(rf"\s*(?:\((?:{town})\)|\b(?:{town}))\s*$", re.I),
+    )
+
+
 @per_knowledge_dir
 def town_radius_km() -> float:
     """A town's catchment in km: ``[area] radius_km`` of the risk knowledge file
@@ -130,7 +165,8 @@ def resolve_area(
     text = " ".join(name.split())
     if not text:
         raise InputError("area ''", "no area given", "name a country, a region or a town")
-    if text.casefold() in _EVERYWHERE_NAMES:
+    words = _area_words()
+    if text.casefold() in words.everywhere:
         return EVERYWHERE
     if radius_km is None:
         radius_km = town_radius_km()
@@ -147,8 +183,8 @@ def resolve_area(
     if len(text) == 2 and text.isalpha() and text.isupper():
         code = _country(text, name)
         return Area(name=country_name(code), scope="country", country=code)
-    want_town = bool(_TOWN_HINT.search(text))
-    query = _TOWN_HINT.sub("", text).strip() if want_town else text
+    want_town = bool(words.town_hint.search(text))
+    query = words.town_hint.sub("", text).strip() if want_town else text
     places = (gazetteer or Gazetteer.load()).lookup(query, limit=20) if query else []
     if want_town:
         places = [p for p in places if p.kind == "town"]

@@ -40,22 +40,12 @@ Dated = tuple[datetime, Precision]
 
 _WORDS = "dates"  # knowledge/dates.toml: month and weekday names per language
 _TZ = r"(?:\s*(?P<tz>UTC|GMT|Z|[+-]\d{2}:?\d{2}))?"
-_TIME = (  # "à 9 h 12 min", "at 3:41 pm", ", 19 h 02", "- 10:45", "09:12:30 +01:00"
-    r"(?:\s*(?:,|à|a|at|@|-|–|—|\|)?\s*(?P<hh>\d{1,2})\s*(?:h|:)\s*(?P<mm>\d{2})?\s*(?:min)?"
-    r"(?:\s*(?::|min)?\s*(?P<ss>\d{2})\s*s?)?\s*(?P<ampm>[ap]\.?\s?m\.?)?)?" + _TZ
+# A full date with no words, ISO-like (the others: _DateWords.day_res).
+_YMD_RE = re.compile(  # 2025-11-04T09:12:00+00:00, 2025/11/04 09:12
+    r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"
+    r"(?:[T\s]+(?P<hh>\d{1,2}):(?P<mm>\d{2})(?::(?P<ss>\d{2})(?:\.\d+)?)?)?" + _TZ,
+    re.IGNORECASE,
 )
-# Full dates with no words: ISO-like and numeric (the named ones: _DateWords.day_res).
-_NUMERIC_RES = {
-    "ymd": re.compile(  # 2025-11-04T09:12:00+00:00, 2025/11/04 09:12
-        r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"
-        r"(?:[T\s]+(?P<hh>\d{1,2}):(?P<mm>\d{2})(?::(?P<ss>\d{2})(?:\.\d+)?)?)?" + _TZ,
-        re.IGNORECASE,
-    ),
-    "num": re.compile(  # 05/11/2025, 25.11.2025 à 14h32: order by language
-        rf"(?<!\d)(?P<a>\d{{1,2}})[/.-](?P<b>\d{{1,2}})[/.-](?P<y>\d{{4}})(?!\d){_TIME}",
-        re.IGNORECASE,
-    ),
-}
 _ISO_MONTH_RE = re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})")
 _ISO_YEAR_RE = re.compile(r"(?P<y>\d{4})")
 _ISO_WEEK_RE = re.compile(r"\d{4}-?W\d{2}", re.IGNORECASE)
@@ -83,7 +73,14 @@ def _words() -> _DateWords:
     data, source = load_knowledge(_WORDS), knowledge_source(_WORDS)
     per_language: list[list[str]] = []
     weekdays: list[str] = []
-    lists: dict[str, list[str]] = {"relative": [], "published": [], "on": []}
+    lists: dict[str, list[str]] = {
+        "relative": [],
+        "published": [],
+        "on": [],
+        "at": [],
+        "hour": [],
+        "minute": [],
+    }
     for lang, table in data.items():
         names = table.get("months") if isinstance(table, dict) else None
         days = table.get("weekdays", []) if isinstance(table, dict) else None
@@ -113,18 +110,28 @@ def _words() -> _DateWords:
     month_names = "|".join(sorted(months, key=len, reverse=True))
     month = rf"(?P<mon>{month_names})\.?"
     weekday = rf"(?:(?:{'|'.join(dict.fromkeys(weekdays))})\.?,?\s+)?"
+    at, hour, minute = (_words_alt(lists[key]) for key in ("at", "hour", "minute"))
+    time = (  # "à 9 h 12 min", "at 3:41 pm", ", 19 h 02", "- 10:45", "09:12:30 +01:00"
+        rf"(?:\s*(?:,|{at}|@|-|–|—|\|)?\s*(?P<hh>\d{{1,2}})\s*(?:{hour}|:)\s*(?P<mm>\d{{2}})?"
+        rf"\s*(?:{minute})?(?:\s*(?::|{minute})?\s*(?P<ss>\d{{2}})\s*s?)?"
+        r"\s*(?P<ampm>[ap]\.?\s?m\.?)?)?" + _TZ
+    )
     day_res = {
         "dmy": re.compile(  # 3 DÉC. 2025, 1er décembre 2025, mardi 2 décembre 2025 - 10:45
             rf"(?<!\d){weekday}(?P<d>\d{{1,2}})(?:er|re|st|nd|rd|th)?\s+(?:de\s+)?{month},?\s+"
-            rf"(?:de\s+)?(?P<y>\d{{4}})(?!\d){_TIME}",
+            rf"(?:de\s+)?(?P<y>\d{{4}})(?!\d){time}",
             re.IGNORECASE,
         ),
         "mdy": re.compile(  # Nov. 5, 2025; November 7, 2025 at 3:41 pm
             rf"\b{weekday}{month}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})(?!\d)"
-            + _TIME,
+            + time,
             re.IGNORECASE,
         ),
-        **_NUMERIC_RES,
+        "ymd": _YMD_RE,
+        "num": re.compile(  # 05/11/2025, 25.11.2025 à 14h32: order by language
+            rf"(?<!\d)(?P<a>\d{{1,2}})[/.-](?P<b>\d{{1,2}})[/.-](?P<y>\d{{4}})(?!\d){time}",
+            re.IGNORECASE,
+        ),
     }
     return _DateWords(
         months=months,
@@ -133,7 +140,7 @@ def _words() -> _DateWords:
         wordy=re.compile(rf"\b(?:{month_names})\b", re.IGNORECASE),
         relative=_compile(
             source,
-            rf"(?:{_alt(lists['relative'])})(?:\s*(?:,|à|at)?\s*\d{{1,2}}\s*(?:h|:)\s*\d{{0,2}})?",
+            rf"(?:{_alt(lists['relative'])})(?:\s*(?:,|{at})?\s*\d{{1,2}}\s*(?:{hour}|:)\s*\d{{0,2}})?",
         ),
         prefix=_compile(
             source,
@@ -145,6 +152,11 @@ def _words() -> _DateWords:
 
 def _alt(words: list[str]) -> str:
     return "|".join(words) or "(?!)"
+
+
+def _words_alt(words: list[str]) -> str:
+    """Words (not regular expressions) as choices, longest first, each once."""
+    return _alt([re.escape(w) for w in sorted(dict.fromkeys(words), key=len, reverse=True)])
 
 
 def _compile(source: object, pattern: str) -> re.Pattern[str]:
@@ -272,7 +284,7 @@ def parse_iso(value: str) -> Dated | None:
         return to_utc(datetime.fromisoformat(value.replace("z", "Z"))), Precision.DAY
     except (ValueError, OverflowError):
         pass
-    if m := _NUMERIC_RES["ymd"].match(value):
+    if m := _YMD_RE.match(value):
         found = _from_match("ymd", m, None)
         return (found, Precision.DAY) if found else None
     if m := _ISO_MONTH_RE.fullmatch(value):

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from tocsin.ingest.dates import to_utc
 from tocsin.ingest.dedup import content_hash, normalise
 from tocsin.ingest.language import detect_language
-from tocsin.knowledge import OutletRegistry
+from tocsin.knowledge.outlets import OutletRegistry
 from tocsin.models import Comment, Document, Kind, ParsedPage
 
 __all__ = ["Hints", "build_document", "settle_comments"]

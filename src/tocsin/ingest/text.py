@@ -12,7 +12,7 @@ import lxml.html
 from markdown_it import MarkdownIt
 
 from tocsin.errors import InputError
-from tocsin.ingest.comments.html import split_text_comments
+from tocsin.ingest.comments.text import split_text_comments
 from tocsin.ingest.dates import find_date, parse_date, to_utc
 from tocsin.ingest.language import normalise_code
 from tocsin.models import Comment, ParsedPage, Precision

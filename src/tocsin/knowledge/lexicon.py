@@ -1,6 +1,9 @@
 """Reading the per-language phrase lexicons (sourcing, stance, quality): one table per
 language code, each key a list of phrases; a user's file in the same format adds its
-phrases in front of ours. Errors are one line naming the file and what to fix."""
+phrases in front of ours. Errors are one line naming the file and what to fix.
+
+:class:`PhraseLexiconLoader` is the one way such a lexicon is loaded: the bundled file
+(built once per knowledge folder), or the bundled file with a user's file on top."""
 
 from __future__ import annotations
 
@@ -8,11 +11,11 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, NotRequired, TypedDict, TypeVar, Unpack
 
 from tocsin.config import read_toml
 from tocsin.errors import ConfigError
-from tocsin.knowledge.files import knowledge_source, load_knowledge
+from tocsin.knowledge.files import knowledge_source, load_knowledge, per_knowledge_dir
 
 PhraseTables = dict[str, dict[str, tuple[str, ...]]]
 Cues = TypeVar("Cues")
@@ -94,3 +97,45 @@ def union_of(data: PhraseTables) -> dict[str, tuple[str, ...]]:
         for key, values in table.items():
             union[key] = union.get(key, ()) + values
     return union
+
+
+class PhraseFile(TypedDict):
+    """Which knowledge file a lexicon is and how to check it: the keyword arguments of
+    :func:`read_phrase_tables`."""
+
+    knowledge: str
+    what: str
+    keys: tuple[str, ...]
+    key_hint: str
+    item: NotRequired[str]
+    valid: NotRequired[Callable[[str], bool]]
+
+
+class PhraseLexiconLoader(Generic[Cues]):
+    """How one phrase lexicon is read and built: ``build`` turns one language's table
+    (or every language's, together) into its cues; ``file`` says which knowledge file it
+    is read from and how it is checked (see :func:`read_phrase_tables`)."""
+
+    def __init__(
+        self,
+        build: Callable[[dict[str, tuple[str, ...]]], Cues],
+        **file: Unpack[PhraseFile],
+    ) -> None:
+        self._build_cues = build
+        self._file = file
+        self._bundled = per_knowledge_dir(lambda: self._build(self._read(None)))
+
+    def load(self, extra: Path | str | None = None) -> PerLanguage[Cues]:
+        """The bundled lexicon (the same object while the knowledge folder is the same),
+        then the user's file ``extra`` (same format) added on top."""
+        if extra is None:
+            return self._bundled()
+        return self._build(add_user_tables(self._read(None), self._read(Path(extra))))
+
+    def _build(self, data: PhraseTables) -> PerLanguage[Cues]:
+        languages = {lang: self._build_cues(table) for lang, table in data.items()}
+        return PerLanguage(languages, self._build_cues(union_of(data)))
+
+    def _read(self, path: Path | None) -> PhraseTables:
+        """The user's file at ``path``; None: the bundled file with the knowledge folder's."""
+        return read_phrase_tables(path, **self._file)

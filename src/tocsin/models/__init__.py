@@ -33,6 +33,7 @@ from tocsin.models.act import (
 )
 from tocsin.models.annotations import (
     ANNOTATION_KINDS,
+    ATTRIBUTION_KINDS,
     EVENT_TAGS,
     EVENT_TYPES,
     ICD_203,
@@ -89,6 +90,7 @@ __all__ = [
     "ALERT_KINDS",
     "ANNOTATION_KINDS",
     "ASSET_KINDS",
+    "ATTRIBUTION_KINDS",
     "BRIEF_LANGUAGES",
     "CHANNELS",
     "COMMENT_LABELS",

@@ -94,6 +94,18 @@ class Attribution:
     role: str | None = None  # "ministre des Affaires étrangères"
 
 
+# The kinds of Attribution, the author's own voice last.
+ATTRIBUTION_KINDS = (
+    "person",
+    "organisation",
+    "anonymous",
+    "unnamed_experts",
+    "unnamed_sources",
+    "official_statement",
+    "author",
+)
+
+
 # The ICD 203 likelihood scale (../shared/REFERENCE.md): each term with its band, lowest
 # first. A Judgment's label is one of these terms.
 ICD_203: tuple[tuple[str, float, float], ...] = (

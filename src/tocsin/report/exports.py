@@ -15,7 +15,8 @@ from datetime import date, datetime
 from typing import Any, TextIO
 
 from tocsin.errors import ConfigError, InputError
-from tocsin.ingest.acled_csv import ACLED_COLUMNS, AcledActors, AcledCountries, load_countries
+from tocsin.ingest.acled_csv import ACLED_COLUMNS
+from tocsin.ingest.acled_names import AcledActors, AcledCountries, load_countries
 from tocsin.models import Event, EventReport, Kind, SourcedReport, Span
 from tocsin.report.records import event_to_plain
 

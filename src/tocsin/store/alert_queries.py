@@ -9,9 +9,10 @@ others" so that it reads the same on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
+from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from sqlalchemy import (
     ColumnElement,
@@ -26,20 +27,8 @@ from sqlalchemy import (
 )
 
 from tocsin.models import Alert, AlertQuote, AlertRule, Asset
+from tocsin.store.columns import chunks, object_of, row_of, utc
 from tocsin.store.tables import alert_rules, alerts, assets
-
-_CHUNK = 500  # ids per IN (...) list
-
-
-def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
-    for i in range(0, len(items), _CHUNK):
-        yield items[i : i + _CHUNK]
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _now() -> datetime:
@@ -59,7 +48,7 @@ def _upsert(
         return 0
     values = [str(row[column]) for row in rows]
     there: set[str] = set()
-    for chunk in _chunks(sorted(set(values))):
+    for chunk in chunks(sorted(set(values))):
         there.update(
             conn.execute(select(table.c[column]).where(table.c[column].in_(chunk))).scalars()
         )
@@ -77,28 +66,23 @@ def _upsert(
 
 
 def _asset_row(asset: Asset, now: datetime) -> dict[str, object]:
-    return {
-        "id": asset.id,
-        "name": asset.name,
-        "kind": asset.kind,
-        "geometry": asset.geometry,
-        "coords": _json([list(pair) for pair in asset.coords]),
-        "radius_km": asset.radius_km,
-        "tags": _json(list(asset.tags)),
-        "created": asset.created or now,
-    }
+    return row_of(
+        asset,
+        assets,
+        coords=_json([list(pair) for pair in asset.coords]),
+        tags=_json(list(asset.tags)),
+        created=asset.created or now,
+    )
 
 
 def _asset(row: Any) -> Asset:
-    return Asset(
-        id=row.id,
-        name=row.name,
-        kind=row.kind,
-        geometry=row.geometry,
+    return object_of(
+        Asset,
+        row,
         coords=tuple((float(lat), float(lon)) for lat, lon in json.loads(row.coords)),
         radius_km=float(row.radius_km),
         tags=tuple(json.loads(row.tags)),
-        created=_utc(row.created),
+        created=utc(row.created),
     )
 
 
@@ -124,29 +108,20 @@ def remove_asset(conn: Connection, asset_id: str) -> bool:
 
 
 def _rule_row(rule: AlertRule, now: datetime) -> dict[str, object]:
-    return {
-        "id": rule.id,
-        "name": rule.name,
-        "asset_id": rule.asset_id,
-        "area": rule.area,
-        "kinds": _json(list(rule.kinds)),
-        "categories": _json(list(rule.categories)),
-        "min_severity": rule.min_severity,
-        "min_level": rule.min_level,
-        "min_probability": rule.min_probability,
-        "distance_km": rule.distance_km,
-        "channels": _json(list(rule.channels)),
-        "lang": rule.lang,
-        "created": rule.created or now,
-    }
+    return row_of(
+        rule,
+        alert_rules,
+        kinds=_json(list(rule.kinds)),
+        categories=_json(list(rule.categories)),
+        channels=_json(list(rule.channels)),
+        created=rule.created or now,
+    )
 
 
 def _rule(row: Any) -> AlertRule:
-    return AlertRule(
-        id=row.id,
-        name=row.name,
-        asset_id=row.asset_id,
-        area=row.area,
+    return object_of(
+        AlertRule,
+        row,
         kinds=tuple(json.loads(row.kinds)),
         categories=tuple(json.loads(row.categories)),
         min_severity=int(row.min_severity),
@@ -154,8 +129,7 @@ def _rule(row: Any) -> AlertRule:
         min_probability=float(row.min_probability),
         distance_km=float(row.distance_km),
         channels=tuple(json.loads(row.channels)),
-        lang=row.lang,
-        created=_utc(row.created),
+        created=utc(row.created),
     )
 
 
@@ -181,60 +155,25 @@ def remove_rule(conn: Connection, rule_id: str) -> bool:
 # ---------------------------------------------------------------- alerts
 
 
-def _quote_plain(quote: AlertQuote) -> dict[str, object]:
-    return {
-        "document_id": quote.document_id,
-        "source": quote.source,
-        "reliability": quote.reliability,
-        "text": quote.text,
-        "credibility": quote.credibility,
-        "url": quote.url,
-    }
-
-
 def _alert_row(alert: Alert, now: datetime) -> dict[str, object]:
-    return {
-        "id": alert.id,
-        "key": alert.key,
-        "rule_id": alert.rule_id,
-        "asset_id": alert.asset_id,
-        "kind": alert.kind,
-        "subject_id": alert.subject_id,
-        "category": alert.category,
-        "severity": alert.severity,
-        "distance_km": alert.distance_km,
-        "lat": alert.lat,
-        "lon": alert.lon,
-        "title": alert.title,
-        "summary": alert.summary,
-        "quotes": _json([_quote_plain(q) for q in alert.quotes]),
-        "fingerprint": alert.fingerprint,
-        "version": alert.version,
-        "created": alert.created or now,
-        "updated": alert.updated or alert.created or now,
-    }
+    return row_of(
+        alert,
+        alerts,
+        quotes=_json([asdict(quote) for quote in alert.quotes]),
+        created=alert.created or now,
+        updated=alert.updated or alert.created or now,
+    )
 
 
 def _alert(row: Any) -> Alert:
-    return Alert(
-        id=row.id,
-        key=row.key,
-        rule_id=row.rule_id,
-        kind=row.kind,
-        subject_id=row.subject_id,
+    return object_of(
+        Alert,
+        row,
         severity=int(row.severity),
-        title=row.title,
-        summary=row.summary,
-        fingerprint=row.fingerprint,
         version=int(row.version),
-        asset_id=row.asset_id,
-        category=row.category,
-        distance_km=row.distance_km,
-        lat=row.lat,
-        lon=row.lon,
         quotes=tuple(AlertQuote(**q) for q in json.loads(row.quotes)),
-        created=_utc(row.created),
-        updated=_utc(row.updated),
+        created=utc(row.created),
+        updated=utc(row.updated),
     )
 
 
@@ -247,24 +186,30 @@ def known_alerts(conn: Connection) -> dict[str, Alert]:
     return {row.key: _alert(row) for row in conn.execute(select(alerts))}
 
 
-def _alert_filters(
-    *,
-    since: datetime | None,
-    asset_id: str | None,
-    rule_id: str | None,
-    kind: str | None,
-    min_severity: int | None,
-) -> list[ColumnElement[bool]]:
+class AlertFilters(TypedDict, total=False):
+    """What ``list_alerts`` and ``count_alerts`` select on; a filter left out (or None)
+    selects every alert."""
+
+    since: datetime | None  # updated at or after
+    asset_id: str | None
+    rule_id: str | None
+    kind: str | None
+    min_severity: int | None
+
+
+def _alert_filters(filters: AlertFilters) -> list[ColumnElement[bool]]:
+    if unknown := set(filters) - set(AlertFilters.__annotations__):
+        raise TypeError(f"unknown alert filter(s): {', '.join(sorted(unknown))}")
     where: list[ColumnElement[bool]] = []
-    if since is not None:
+    if (since := filters.get("since")) is not None:
         where.append(alerts.c.updated >= since)
-    if asset_id is not None:
+    if (asset_id := filters.get("asset_id")) is not None:
         where.append(alerts.c.asset_id == asset_id)
-    if rule_id is not None:
+    if (rule_id := filters.get("rule_id")) is not None:
         where.append(alerts.c.rule_id == rule_id)
-    if kind is not None:
+    if (kind := filters.get("kind")) is not None:
         where.append(alerts.c.kind == kind)
-    if min_severity is not None:
+    if (min_severity := filters.get("min_severity")) is not None:
         where.append(alerts.c.severity >= min_severity)
     return where
 
@@ -272,18 +217,15 @@ def _alert_filters(
 def list_alerts(
     conn: Connection,
     *,
-    since: datetime | None = None,
-    asset_id: str | None = None,
-    rule_id: str | None = None,
-    kind: str | None = None,
-    min_severity: int | None = None,
     limit: int | None = None,
     offset: int = 0,
+    **filters: Unpack[AlertFilters],
 ) -> list[Alert]:
-    where = _alert_filters(
-        since=since, asset_id=asset_id, rule_id=rule_id, kind=kind, min_severity=min_severity
+    query = (
+        select(alerts)
+        .where(*_alert_filters(filters))
+        .order_by(alerts.c.updated.desc(), alerts.c.key)
     )
-    query = select(alerts).where(*where).order_by(alerts.c.updated.desc(), alerts.c.key)
     if offset:
         query = query.offset(offset)
     if limit is not None:
@@ -291,18 +233,8 @@ def list_alerts(
     return [_alert(row) for row in conn.execute(query)]
 
 
-def count_alerts(
-    conn: Connection,
-    *,
-    since: datetime | None = None,
-    asset_id: str | None = None,
-    rule_id: str | None = None,
-    kind: str | None = None,
-    min_severity: int | None = None,
-) -> int:
-    where = _alert_filters(
-        since=since, asset_id=asset_id, rule_id=rule_id, kind=kind, min_severity=min_severity
-    )
+def count_alerts(conn: Connection, **filters: Unpack[AlertFilters]) -> int:
+    where = _alert_filters(filters)
     return int(conn.execute(select(func.count()).select_from(alerts).where(*where)).scalar_one())
 
 
@@ -373,36 +305,19 @@ class AlertQueries:
     def list_alerts(
         self,
         *,
-        since: datetime | None = None,
-        asset_id: str | None = None,
-        rule_id: str | None = None,
-        kind: str | None = None,
-        min_severity: int | None = None,
         limit: int | None = None,
         offset: int = 0,
+        **filters: Unpack[AlertFilters],
     ) -> list[Alert]:
-        """Alerts, the most recently updated first (``offset`` and ``limit``: a page)."""
+        """Alerts, the most recently updated first (``offset`` and ``limit``: a page);
+        ``filters``: since, asset_id, rule_id, kind, min_severity (see ``AlertFilters``)."""
         with self.engine.connect() as conn:
-            return list_alerts(
-                conn, since=since, asset_id=asset_id, rule_id=rule_id, kind=kind,
-                min_severity=min_severity, limit=limit, offset=offset,
-            )  # fmt: skip
+            return list_alerts(conn, limit=limit, offset=offset, **filters)
 
-    def count_alerts(
-        self,
-        *,
-        since: datetime | None = None,
-        asset_id: str | None = None,
-        rule_id: str | None = None,
-        kind: str | None = None,
-        min_severity: int | None = None,
-    ) -> int:
+    def count_alerts(self, **filters: Unpack[AlertFilters]) -> int:
         """How many alerts ``list_alerts`` would give without a limit."""
         with self.engine.connect() as conn:
-            return count_alerts(
-                conn, since=since, asset_id=asset_id, rule_id=rule_id, kind=kind,
-                min_severity=min_severity,
-            )  # fmt: skip
+            return count_alerts(conn, **filters)
 
     def get_alert(self, alert_id: str) -> Alert | None:
         with self.engine.connect() as conn:

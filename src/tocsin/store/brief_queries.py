@@ -15,15 +15,10 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from tocsin.models import Brief, BriefSection, Citation, Sentence
+from tocsin.store.columns import utc
 from tocsin.store.tables import briefs
 
 _CITATION_FIELDS = tuple(Citation.__slots__)
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def brief_to_plain(brief: Brief) -> list[dict[str, Any]]:
@@ -101,7 +96,7 @@ def _brief(row: Any) -> Brief:
         period_end=row.period_end,
         sections=sections_from_plain(json.loads(row.content)),
         empty=bool(row.empty),
-        created=_utc(row.created),
+        created=utc(row.created),
     )
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -33,6 +32,7 @@ from tocsin.models import (
     SourcedReport,
     annotation_from_plain,
 )
+from tocsin.store.columns import chunks, object_of, row_of, utc
 from tocsin.store.tables import (
     annotation_rows,
     comments,
@@ -42,20 +42,6 @@ from tocsin.store.tables import (
     events,
     sources,
 )
-
-_CHUNK = 500  # ids per IN (...) list: well under every backend's parameter limit
-
-
-def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
-    for i in range(0, len(items), _CHUNK):
-        yield items[i : i + _CHUNK]
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
 
 # ---------------------------------------------------------------- reports
 
@@ -116,7 +102,7 @@ def sourced_reports(
         rows = list(conn.execute(_report_query(None)))
     else:
         wanted = sorted(set(document_ids))
-        rows = [r for chunk in _chunks(wanted) for r in conn.execute(_report_query(chunk))]
+        rows = [r for chunk in chunks(wanted) for r in conn.execute(_report_query(chunk))]
     reports: list[EventReport] = []
     for r in rows:
         report = annotation_from_plain(r.document_id, json.loads(r.data))
@@ -138,7 +124,7 @@ def sourced_reports(
                 kind=Kind(r.kind) if in_body else Kind.COMMENT,
                 reliability=r.reliability if in_body else "F",
                 copy_of=r.duplicate_of,
-                published=_utc(r.published if in_body else (r.posted or r.published)),
+                published=utc(r.published if in_body else (r.posted or r.published)),
                 quote=(r.body_quote if in_body else r.comment_quote) or "",
             )
         )
@@ -149,74 +135,24 @@ def sourced_reports(
 
 
 def _event_row(event: Event, layer: str) -> dict[str, object]:
-    return {
-        "layer": layer,
-        "id": event.id,
-        "event_type": event.event_type,
-        "sub_event_type": event.sub_event_type,
-        "event_date": event.event_date,
-        "time_precision": event.time_precision,
-        "actor1": event.actor1,
-        "actor1_name": event.actor1_name,
-        "inter1": event.inter1,
-        "actor2": event.actor2,
-        "actor2_name": event.actor2_name,
-        "inter2": event.inter2,
-        "assoc_actor_1": json.dumps(list(event.assoc_actor_1), ensure_ascii=False),
-        "assoc_actor_2": json.dumps(list(event.assoc_actor_2), ensure_ascii=False),
-        "location": event.location,
-        "geonameid": event.geonameid,
-        "lat": event.lat,
-        "lon": event.lon,
-        "country": event.country,
-        "admin1": event.admin1,
-        "admin2": event.admin2,
-        "geo_precision": event.geo_precision,
-        "fatalities": event.fatalities,
-        "fatalities_low": event.fatalities_low,
-        "fatalities_high": event.fatalities_high,
-        "tags": json.dumps(list(event.tags), ensure_ascii=False),
-        "status": event.status,
-        "independent": event.independent,
-        "notes": event.notes,
-        "source": event.source,
-    }
+    return row_of(
+        event,
+        events,
+        layer=layer,
+        assoc_actor_1=json.dumps(list(event.assoc_actor_1), ensure_ascii=False),
+        assoc_actor_2=json.dumps(list(event.assoc_actor_2), ensure_ascii=False),
+        tags=json.dumps(list(event.tags), ensure_ascii=False),
+    )
 
 
 def _event(row: Any, reports: tuple[SourcedReport, ...]) -> Event:
-    r = row._mapping
-    return Event(
-        id=r["id"],
-        event_type=r["event_type"],
-        sub_event_type=r["sub_event_type"],
-        event_date=r["event_date"],
-        time_precision=r["time_precision"],
-        actor1=r["actor1"],
-        actor1_name=r["actor1_name"],
-        inter1=r["inter1"],
-        actor2=r["actor2"],
-        actor2_name=r["actor2_name"],
-        inter2=r["inter2"],
-        assoc_actor_1=tuple(json.loads(r["assoc_actor_1"])),
-        assoc_actor_2=tuple(json.loads(r["assoc_actor_2"])),
-        location=r["location"],
-        geonameid=r["geonameid"],
-        lat=r["lat"],
-        lon=r["lon"],
-        country=r["country"],
-        admin1=r["admin1"],
-        admin2=r["admin2"],
-        geo_precision=r["geo_precision"],
-        fatalities=r["fatalities"],
-        fatalities_low=r["fatalities_low"],
-        fatalities_high=r["fatalities_high"],
-        tags=tuple(json.loads(r["tags"])),
-        status=r["status"],
-        independent=r["independent"],
+    return object_of(
+        Event,
+        row,
+        assoc_actor_1=tuple(json.loads(row.assoc_actor_1)),
+        assoc_actor_2=tuple(json.loads(row.assoc_actor_2)),
+        tags=tuple(json.loads(row.tags)),
         reports=reports,
-        notes=r["notes"],
-        layer=r["layer"],
-        source=r["source"],
     )
 
 
@@ -301,7 +237,7 @@ def count_events(conn: Connection, *, layer: str) -> int:
 def _links(conn: Connection, layer: str, event_ids: Sequence[str]) -> list[Any]:
     """The report links of these events: event id, position, report id, document id."""
     found: list[Any] = []
-    for chunk in _chunks(event_ids):
+    for chunk in chunks(event_ids):
         query = select(
             event_reports.c.event_id,
             event_reports.c.position,
@@ -414,7 +350,7 @@ def count_matching(conn: Connection, flt: EventFilter) -> int:
 def report_counts(conn: Connection, event_ids: Sequence[str], *, layer: str) -> dict[str, int]:
     """Event id -> how many reports are linked to it (events without any are left out)."""
     found: dict[str, int] = {}
-    for chunk in _chunks(sorted(set(event_ids))):
+    for chunk in chunks(sorted(set(event_ids))):
         query = (
             select(event_reports.c.event_id, func.count())
             .where(event_reports.c.layer == layer, event_reports.c.event_id.in_(chunk))

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any, TypedDict
 
 from sqlalchemy import ColumnElement, Connection, and_, func, insert, select, update
 
 from tocsin.models import Forecast, Span
+from tocsin.store.columns import object_of
 from tocsin.store.tables import forecasts
 
 # What extraction may refresh; status, resolved_on and evidence belong to the person.
@@ -61,25 +63,9 @@ def save_forecasts(conn: Connection, items: Iterable[Forecast]) -> int:
     return len(new)
 
 
-def _forecast(row: object) -> Forecast:
-    r = row._mapping  # type: ignore[attr-defined]
-    return Forecast(
-        id=r["id"],
-        document_id=r["document_id"],
-        source_id=r["source_id"],
-        span=Span(r["document_id"], r["part"], r["start"], r["end"]),
-        proposition=r["proposition"],
-        holder_kind=r["holder_kind"],
-        holder=r["holder"],
-        label=r["label"],
-        low=r["low"],
-        high=r["high"],
-        deadline=r["deadline"],
-        made_on=r["made_on"],
-        status=r["status"],
-        resolved_on=r["resolved_on"],
-        evidence=r["evidence"],
-    )
+def _forecast(row: Any) -> Forecast:
+    span = Span(row.document_id, row.part, row.start, row.end)
+    return object_of(Forecast, row, span=span)
 
 
 def list_forecasts(
@@ -138,6 +124,15 @@ def _view_clause(view: str, today: date) -> ColumnElement[bool]:
     if view == "resolved":
         return forecasts.c.status.in_(("true", "false"))
     raise ValueError(f"forecast view {view!r} is not one of {', '.join(FORECAST_VIEWS)}")
+
+
+class ForecastPage(TypedDict, total=False):
+    """Which page of a view of the register: one source's forecasts (None: all), at
+    most ``limit`` of them (None: all), after ``offset``."""
+
+    source: str | None
+    limit: int | None
+    offset: int
 
 
 def page_forecasts(

@@ -14,64 +14,45 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from sqlalchemy import ColumnElement, Connection, Engine, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tocsin.models import OutboxMessage
+from tocsin.store.columns import chunks, object_of, row_of, utc
 from tocsin.store.tables import outbox
-
-_CHUNK = 500
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _stored(value: datetime | None) -> datetime | None:
     """A datetime as the columns hold it: UTC (SQLite keeps no offset, so always UTC)."""
-    return None if value is None else _utc(value)
+    return None if value is None else utc(value)
 
 
 def _message(row: Any) -> OutboxMessage:
-    return OutboxMessage(
-        id=row.id,
-        channel=row.channel,
-        target=row.target,
-        subject=row.subject,
-        body=row.body,
-        status=row.status,
-        alert_id=row.alert_id,
-        kind=row.kind,
-        attempts=row.attempts,
-        next_attempt=_utc(row.next_attempt),
-        lease_until=_utc(row.lease_until),
-        sent_at=_utc(row.sent_at),
-        last_error=row.last_error,
-        created=_utc(row.created),
+    return object_of(
+        OutboxMessage,
+        row,
+        next_attempt=utc(row.next_attempt),
+        lease_until=utc(row.lease_until),
+        sent_at=utc(row.sent_at),
+        created=utc(row.created),
     )
 
 
 def _row(message: OutboxMessage, *, now: datetime) -> dict[str, object]:
-    return {
-        "id": message.id,
-        "kind": message.kind,
-        "alert_id": message.alert_id,
-        "channel": message.channel,
-        "target": message.target,
-        "subject": message.subject,
-        "body": message.body,
-        "status": "pending",
-        "attempts": 0,
-        "next_attempt": _stored(message.next_attempt),
-        "lease_until": None,
-        "sent_at": None,
-        "last_error": None,
-        "created": _stored(message.created or now),
-    }
+    """A new message's row: pending, never tried."""
+    return row_of(
+        message,
+        outbox,
+        status="pending",
+        attempts=0,
+        next_attempt=_stored(message.next_attempt),
+        lease_until=None,
+        sent_at=None,
+        last_error=None,
+        created=_stored(message.created or now),
+    )
 
 
 def enqueue_messages(conn: Connection, messages: Iterable[OutboxMessage], *, now: datetime) -> int:
@@ -83,8 +64,7 @@ def enqueue_messages(conn: Connection, messages: Iterable[OutboxMessage], *, now
     dialect = conn.dialect.name
     inserted = 0
     values = list(rows.values())
-    for start in range(0, len(values), _CHUNK):
-        chunk = values[start : start + _CHUNK]
+    for chunk in chunks(values):
         if dialect in ("postgresql", "sqlite"):
             insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
             stmt = insert(outbox).values(chunk).on_conflict_do_nothing().returning(outbox.c.id)
@@ -113,7 +93,7 @@ def due_ids(
     conn: Connection, *, now: datetime, limit: int, channels: Sequence[str] | None = None
 ) -> list[str]:
     """Ids of claimable messages, oldest first (a read; claiming re-checks each)."""
-    now = _utc(now) or now
+    now = utc(now) or now
     query = (
         select(outbox.c.id)
         .where(_claimable(now))
@@ -130,7 +110,7 @@ def claim(
 ) -> list[OutboxMessage]:
     """Mark each of ``ids`` that is still claimable as sending, leased until now +
     ``lease_seconds``, one attempt more; returns the messages this call claimed."""
-    now = _utc(now) or now
+    now = utc(now) or now
     lease = now + timedelta(seconds=lease_seconds)
     won: list[str] = []
     for message_id in ids:
@@ -202,25 +182,26 @@ def requeue(conn: Connection, message_id: str, *, now: datetime) -> bool:
     return result.rowcount == 1
 
 
+class OutboxFilters(TypedDict, total=False):
+    """What ``list_outbox`` selects on, each a column's value; a filter left out (or
+    None) selects every message."""
+
+    status: str | None
+    kind: str | None
+    channel: str | None
+    alert_id: str | None
+
+
 def list_outbox(
-    conn: Connection,
-    *,
-    status: str | None = None,
-    kind: str | None = None,
-    channel: str | None = None,
-    alert_id: str | None = None,
-    limit: int | None = None,
+    conn: Connection, *, limit: int | None = None, **filters: Unpack[OutboxFilters]
 ) -> list[OutboxMessage]:
     """Messages, newest first."""
+    if unknown := set(filters) - set(OutboxFilters.__annotations__):
+        raise TypeError(f"unknown outbox filter(s): {', '.join(sorted(unknown))}")
     query = select(outbox).order_by(outbox.c.created.desc(), outbox.c.id)
-    if status is not None:
-        query = query.where(outbox.c.status == status)
-    if kind is not None:
-        query = query.where(outbox.c.kind == kind)
-    if channel is not None:
-        query = query.where(outbox.c.channel == channel)
-    if alert_id is not None:
-        query = query.where(outbox.c.alert_id == alert_id)
+    for column, value in filters.items():
+        if value is not None:
+            query = query.where(outbox.c[column] == value)
     if limit is not None:
         query = query.limit(limit)
     return [_message(row) for row in conn.execute(query)]
@@ -293,18 +274,11 @@ class OutboxQueries:
             return requeue(conn, message_id, now=now)
 
     def list_outbox(
-        self,
-        *,
-        status: str | None = None,
-        kind: str | None = None,
-        channel: str | None = None,
-        alert_id: str | None = None,
-        limit: int | None = None,
+        self, *, limit: int | None = None, **filters: Unpack[OutboxFilters]
     ) -> list[OutboxMessage]:
+        """Messages, newest first; ``filters``: status, kind, channel, alert_id."""
         with self.engine.connect() as conn:
-            return list_outbox(
-                conn, status=status, kind=kind, channel=channel, alert_id=alert_id, limit=limit
-            )
+            return list_outbox(conn, limit=limit, **filters)
 
     def get_message(self, message_id: str) -> OutboxMessage | None:
         with self.engine.connect() as conn:

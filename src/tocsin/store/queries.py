@@ -10,16 +10,8 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from tocsin.models import Comment, Document, Kind, Precision, Source
+from tocsin.store.columns import object_of, utc
 from tocsin.store.tables import comments, documents, feeds, sources
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    """Stored values are UTC; SQLite drops the offset, so we put it back on reading."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
 
 
 def _precision(value: str | None) -> Precision | None:
@@ -103,7 +95,7 @@ def _comment_rows(doc_id: str, items: Iterable[Comment], start: int) -> list[dic
             "position": start + i,
             "parent_id": c.parent_id,
             "author": c.author,
-            "posted": _utc(c.posted),
+            "posted": utc(c.posted),
             "posted_precision": c.posted_precision.value if c.posted_precision else None,
             "language": c.language,
             "text": c.text,
@@ -127,7 +119,7 @@ def save_document(
             origin=doc.origin,
             title=doc.title,
             author=doc.author,
-            published=_utc(doc.published),
+            published=utc(doc.published),
             published_precision=doc.published_precision.value if doc.published_precision else None,
             language=doc.language,
             kind=doc.kind.value,
@@ -135,7 +127,7 @@ def save_document(
             content_hash=doc.content_hash,
             minhash=minhash,
             duplicate_of=doc.duplicate_of,
-            fetched_at=_utc(doc.fetched_at),
+            fetched_at=utc(doc.fetched_at),
         )
     )
     rows = _comment_rows(doc.id, doc.comments, 0)
@@ -159,16 +151,9 @@ def add_comments(conn: Connection, doc_id: str, items: tuple[Comment, ...]) -> i
     return len(fresh)
 
 
-def _source_from_row(row: Any) -> Source:
-    return Source(
-        id=row.id,
-        name=row.name,
-        domain=row.domain,
-        kind=Kind(row.kind),
-        language=row.language,
-        reliability=row.reliability,
-        reliability_reason=row.reliability_reason,
-    )
+def source_from_row(row: Any) -> Source:
+    """A ``sources`` row as a ``Source``."""
+    return object_of(Source, row, kind=Kind(row.kind))
 
 
 def get_document(conn: Connection, doc_id: str) -> Document | None:
@@ -181,32 +166,43 @@ def get_document(conn: Connection, doc_id: str) -> Document | None:
     ).all()
     return Document(
         id=row.id,
-        source=_source_from_row(src),
+        source=source_from_row(src),
         text=row.text,
         content_hash=row.content_hash,
-        fetched_at=_utc(row.fetched_at) or datetime.now(UTC),
+        fetched_at=utc(row.fetched_at) or datetime.now(UTC),
         url=row.url,
         title=row.title,
         author=row.author,
-        published=_utc(row.published),
+        published=utc(row.published),
         published_precision=_precision(row.published_precision),
         language=row.language,
         kind=Kind(row.kind),
         duplicate_of=row.duplicate_of,
         origin=row.origin,
         comments=tuple(
-            Comment(
-                id=c.id,
-                text=c.text,
-                parent_id=c.parent_id,
-                author=c.author,
-                posted=_utc(c.posted),
+            object_of(
+                Comment,
+                c,
+                posted=utc(c.posted),
                 posted_precision=_precision(c.posted_precision),
-                language=c.language,
             )
             for c in thread
         ),
     )
+
+
+# What a line of a document list shows (joined to ``sources`` for the source's name).
+LISTED_COLUMNS = (
+    documents.c.id,
+    documents.c.title,
+    sources.c.name.label("source"),
+    documents.c.kind,
+    documents.c.language,
+    documents.c.published,
+    documents.c.published_precision,
+    documents.c.url,
+    documents.c.duplicate_of,
+)
 
 
 def list_documents(
@@ -218,19 +214,7 @@ def list_documents(
         .subquery()
     )
     query = (
-        select(
-            documents.c.id,
-            documents.c.title,
-            sources.c.name.label("source"),
-            documents.c.kind,
-            documents.c.language,
-            documents.c.published,
-            documents.c.published_precision,
-            documents.c.url,
-            documents.c.origin,
-            func.coalesce(counts.c.n, 0).label("n"),
-            documents.c.duplicate_of,
-        )
+        select(*LISTED_COLUMNS, documents.c.origin, func.coalesce(counts.c.n, 0).label("n"))
         .join(sources, sources.c.id == documents.c.source_id)
         .outerjoin(counts, counts.c.document_id == documents.c.id)
         .order_by(documents.c.published.desc(), documents.c.id)
@@ -240,18 +224,12 @@ def list_documents(
     if language:
         query = query.where(documents.c.language == language)
     return [
-        DocumentRow(
-            id=r.id,
-            title=r.title,
-            source=r.source,
-            kind=r.kind,
-            language=r.language,
-            published=_utc(r.published),
+        object_of(
+            DocumentRow,
+            r,
+            published=utc(r.published),
             published_precision=_precision(r.published_precision),
-            url=r.url,
-            origin=r.origin,
             comments=int(r.n),
-            duplicate_of=r.duplicate_of,
         )
         for r in conn.execute(query)
     ]
@@ -259,7 +237,7 @@ def list_documents(
 
 def published_of(conn: Connection, doc_id: str) -> datetime | None:
     row = conn.execute(select(documents.c.published).where(documents.c.id == doc_id)).first()
-    return _utc(row[0]) if row else None
+    return utc(row[0]) if row else None
 
 
 def relink_copies(conn: Connection, old_root: str, new_root: str) -> None:
@@ -292,7 +270,7 @@ def feed_state(conn: Connection, url: str) -> FeedState | None:
         url=row.url,
         etag=row.etag,
         last_modified=row.last_modified,
-        last_polled=_utc(row.last_polled),
+        last_polled=utc(row.last_polled),
         last_error=row.last_error,
         failures=row.failures,
     )
@@ -302,7 +280,7 @@ def save_feed_state(conn: Connection, state: FeedState) -> None:
     values = {
         "etag": state.etag,
         "last_modified": state.last_modified,
-        "last_polled": _utc(state.last_polled),
+        "last_polled": utc(state.last_polled),
         "last_error": state.last_error,
         "failures": state.failures,
     }

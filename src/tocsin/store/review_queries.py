@@ -14,12 +14,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, Unpack
 
 from sqlalchemy import Connection, Engine, case, func, select
 
 from tocsin.models import Forecast
-from tocsin.store.forecast_queries import forecast_view_counts, page_forecasts
+from tocsin.store.columns import chunks
+from tocsin.store.forecast_queries import ForecastPage, forecast_view_counts, page_forecasts
 from tocsin.store.tables import comments, documents, extractions, forecasts, sources
 
 ReviewVersion = tuple[Any, ...]
@@ -75,31 +76,21 @@ class ReviewQueries:
             return review_version(conn)
 
     def page_forecasts(
-        self,
-        *,
-        view: str | None,
-        today: date,
-        source: str | None = None,
-        limit: int | None = None,
-        offset: int = 0,
+        self, *, view: str | None, today: date, **page: Unpack[ForecastPage]
     ) -> tuple[list[Forecast], int]:
         """A page of the forecasts register: ``view`` "open" (deadline to come), "due"
         (deadline passed, unresolved), "resolved" or None (all), as of ``today``; and
-        how many that view holds."""
+        how many that view holds (``page``: source, limit, offset)."""
         with self.engine.connect() as conn:
-            return page_forecasts(
-                conn, view=view, today=today, source=source, limit=limit, offset=offset
-            )
+            return page_forecasts(conn, view=view, today=today, **page)
 
     def source_names(self, ids: Iterable[str]) -> dict[str, str]:
         """The names of the sources ``ids`` (those stored)."""
         wanted = sorted(set(ids))
         found: dict[str, str] = {}
         with self.engine.connect() as conn:
-            for chunk in range(0, len(wanted), 500):
-                query = select(sources.c.id, sources.c.name).where(
-                    sources.c.id.in_(wanted[chunk : chunk + 500])
-                )
+            for chunk in chunks(wanted):
+                query = select(sources.c.id, sources.c.name).where(sources.c.id.in_(chunk))
                 found.update({row.id: row.name for row in conn.execute(query)})
         return found
 

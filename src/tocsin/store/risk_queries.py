@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
+from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -20,76 +21,34 @@ from tocsin.models import (
     RiskLevel,
     annotation_from_plain,
 )
+from tocsin.store.columns import chunks, object_of, row_of
 from tocsin.store.tables import annotation_rows, forecasts, risk_levels
 
-_CHUNK = 500  # keys per IN (...) list
 _SCOPE_ORDER = {"country": 0, "admin1": 1, "town": 2, "point": 3}
 _CATEGORY_ORDER = {c: i for i, c in enumerate(RISK_CATEGORIES)}
 
 
-def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
-    for i in range(0, len(items), _CHUNK):
-        yield items[i : i + _CHUNK]
-
-
 def _row(level: RiskLevel, at: datetime) -> dict[str, object]:
-    return {
-        "place_key": level.place_key,
-        "category": level.category,
-        "period_end": level.period_end,
-        "period_start": level.period_start,
-        "scope": level.scope,
-        "name": level.name,
-        "country": level.country,
-        "admin1": level.admin1,
-        "geonameid": level.geonameid,
-        "lat": level.lat,
-        "lon": level.lon,
-        "level": level.level,
-        "score": level.score,
-        "previous_level": level.previous_level,
-        "previous_score": level.previous_score,
-        "trend": level.trend,
-        "contributions": json.dumps(
-            [
-                {"kind": c.kind, "ref_id": c.ref_id, "weight": c.weight, "summary": c.summary}
-                for c in level.contributions
-            ],
-            ensure_ascii=False,
-        ),
-        "computed_at": at,
-    }
+    contributions = [asdict(c) for c in level.contributions]
+    return row_of(
+        level,
+        risk_levels,
+        contributions=json.dumps(contributions, ensure_ascii=False),
+        computed_at=at,
+    )
 
 
 def _level(row: Any) -> RiskLevel:
-    r = row._mapping
-    return RiskLevel(
-        place_key=r["place_key"],
-        scope=r["scope"],
-        name=r["name"],
-        category=r["category"],
-        level=r["level"],
-        score=r["score"],
-        period_start=r["period_start"],
-        period_end=r["period_end"],
-        country=r["country"],
-        admin1=r["admin1"],
-        geonameid=r["geonameid"],
-        lat=r["lat"],
-        lon=r["lon"],
-        previous_level=r["previous_level"],
-        previous_score=r["previous_score"],
-        trend=r["trend"],
-        contributions=tuple(
-            RiskContribution(
-                kind=str(c["kind"]),
-                ref_id=str(c["ref_id"]),
-                weight=float(c["weight"]),
-                summary=str(c["summary"]),
-            )
-            for c in json.loads(r["contributions"])
-        ),
+    contributions = tuple(
+        RiskContribution(
+            kind=str(c["kind"]),
+            ref_id=str(c["ref_id"]),
+            weight=float(c["weight"]),
+            summary=str(c["summary"]),
+        )
+        for c in json.loads(row.contributions)
     )
+    return object_of(RiskLevel, row, contributions=contributions)
 
 
 def _order(level: RiskLevel) -> tuple[int, str, int]:
@@ -114,7 +73,7 @@ def save_risk_levels(conn: Connection, levels: Iterable[RiskLevel], *, at: datet
         keys[(level.period_end, level.category)].add(level.place_key)
         rows.append(_row(level, at))
     for (period_end, category), places in keys.items():
-        for chunk in _chunks(sorted(places)):
+        for chunk in chunks(sorted(places)):
             conn.execute(
                 delete(risk_levels).where(
                     risk_levels.c.period_end == period_end,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -33,21 +33,15 @@ from sqlalchemy import (
     union_all,
 )
 
-from tocsin.models import Kind, Precision, Source
-from tocsin.store.queries import precise_day
+from tocsin.models import Precision, Source
+from tocsin.store.columns import chunks, object_of, utc
+from tocsin.store.queries import LISTED_COLUMNS, precise_day, source_from_row
 from tocsin.store.tables import comments, documents, sources
 from tocsin.text.snippets import Snippet, snippet, words
 
 PG_CONFIG = "tocsin_search"  # the text search configuration of migration 0007
 PG_TEXT_LIMIT = 250_000  # characters indexed per text (migration 0007)
-_CHUNK = 500
 _pg_configs: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +113,7 @@ def fts5_query(terms: Sequence[str]) -> str:
 def _labels(conn: Connection, ids: Sequence[str]) -> dict[str, DocumentLabel]:
     wanted = sorted(set(ids))
     found: dict[str, DocumentLabel] = {}
-    for i in range(0, len(wanted), _CHUNK):
+    for chunk in chunks(wanted):
         query = (
             select(
                 documents.c.id,
@@ -130,12 +124,10 @@ def _labels(conn: Connection, ids: Sequence[str]) -> dict[str, DocumentLabel]:
                 documents.c.url,
             )
             .join(sources, sources.c.id == documents.c.source_id)
-            .where(documents.c.id.in_(wanted[i : i + _CHUNK]))
+            .where(documents.c.id.in_(chunk))
         )
         for r in conn.execute(query):
-            found[r.id] = DocumentLabel(
-                r.id, r.title, r.source_id, r.name, _utc(r.published), r.url
-            )
+            found[r.id] = DocumentLabel(r.id, r.title, r.source_id, r.name, utc(r.published), r.url)
     return found
 
 
@@ -249,14 +241,12 @@ def _texts(conn: Connection, rows: Sequence[Any]) -> dict[tuple[str, str], str]:
     bodies = sorted({r.document_id for r in rows if r.part == "body"})
     replies = sorted({r.part for r in rows if r.part != "body"})
     found: dict[tuple[str, str], str] = {}
-    for i in range(0, len(bodies), _CHUNK):
-        query = select(documents.c.id, documents.c.text).where(
-            documents.c.id.in_(bodies[i : i + _CHUNK])
-        )
+    for chunk in chunks(bodies):
+        query = select(documents.c.id, documents.c.text).where(documents.c.id.in_(chunk))
         found.update({(doc_id, "body"): body for doc_id, body in conn.execute(query)})
-    for i in range(0, len(replies), _CHUNK):
+    for chunk in chunks(replies):
         query = select(comments.c.document_id, comments.c.id, comments.c.text).where(
-            comments.c.id.in_(replies[i : i + _CHUNK])
+            comments.c.id.in_(chunk)
         )
         found.update({(r.document_id, r.id): r.text for r in conn.execute(query)})
     return found
@@ -280,7 +270,7 @@ def search_documents(conn: Connection, query: str, *, limit: int, offset: int) -
             title=r.title,
             source_id=r.source_id,
             source=r.source,
-            published=_utc(r.published),
+            published=utc(r.published),
             part=r.part,
             snippet=snippet(texts.get((r.document_id, r.part), ""), terms),
         )
@@ -316,18 +306,7 @@ def list_document_rows(
         .scalar_subquery()
     )
     query = (
-        select(
-            documents.c.id,
-            documents.c.title,
-            documents.c.source_id,
-            sources.c.name.label("source"),
-            documents.c.kind,
-            documents.c.language,
-            documents.c.published,
-            documents.c.published_precision,
-            documents.c.url,
-            documents.c.duplicate_of,
-        )
+        select(*LISTED_COLUMNS, documents.c.source_id)
         .join(sources, sources.c.id == documents.c.source_id)
         .where(documents.c.id.in_(page_ids))
         .order_by(*order)
@@ -343,18 +322,12 @@ def list_document_rows(
         )
         counts = {doc_id: int(n) for doc_id, n in conn.execute(numbers)}
     return [
-        DocumentItem(
-            id=r.id,
-            title=r.title,
-            source_id=r.source_id,
-            source=r.source,
-            kind=r.kind,
-            language=r.language,
-            published=_utc(r.published),
+        object_of(
+            DocumentItem,
+            r,
+            published=utc(r.published),
             published_precision=Precision(r.published_precision) if r.published_precision else None,
-            url=r.url,
             comments=counts.get(r.id, 0),
-            duplicate_of=r.duplicate_of,
         )
         for r in rows
     ]
@@ -365,18 +338,6 @@ def count_document_rows(conn: Connection, *, language: str | None, source: str |
         select(func.count()).select_from(documents).where(*_document_conditions(language, source))
     )
     return int(conn.execute(query).scalar_one())
-
-
-def _source(row: Any) -> Source:
-    return Source(
-        id=row.id,
-        name=row.name,
-        domain=row.domain,
-        kind=Kind(row.kind),
-        language=row.language,
-        reliability=row.reliability,
-        reliability_reason=row.reliability_reason,
-    )
 
 
 class SearchQueries:
@@ -414,16 +375,16 @@ class SearchQueries:
         """Every stored source, by name."""
         with self.engine.connect() as conn:
             rows = conn.execute(select(sources).order_by(sources.c.name, sources.c.id))
-            return [_source(r) for r in rows]
+            return [source_from_row(r) for r in rows]
 
     def sources_by_id(self, ids: Sequence[str]) -> dict[str, Source]:
         """The stored sources of these ids (unknown ids are left out)."""
         wanted = sorted(set(ids))
         found: dict[str, Source] = {}
         with self.engine.connect() as conn:
-            for i in range(0, len(wanted), _CHUNK):
-                query = select(sources).where(sources.c.id.in_(wanted[i : i + _CHUNK]))
-                found.update({r.id: _source(r) for r in conn.execute(query)})
+            for chunk in chunks(wanted):
+                query = select(sources).where(sources.c.id.in_(chunk))
+                found.update({r.id: source_from_row(r) for r in conn.execute(query)})
         return found
 
     def document_labels(self, ids: Sequence[str]) -> dict[str, DocumentLabel]:

@@ -15,26 +15,17 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from tocsin.models import Subscriber
+from tocsin.store.columns import object_of, utc
 from tocsin.store.tables import outbox, subscribers
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def _subscriber(row: Any) -> Subscriber:
-    r = row._mapping
-    return Subscriber(
-        id=r["id"],
-        email=r["email"],
-        lang=r["lang"],
-        areas=tuple(json.loads(r["areas"])),
-        name=r["name"],
-        token=r["token"],
-        active=bool(r["active"]),
-        created=_utc(r["created"]),
+    return object_of(
+        Subscriber,
+        row,
+        areas=tuple(json.loads(row.areas)),
+        active=bool(row.active),
+        created=utc(row.created),
     )
 
 
@@ -103,7 +94,7 @@ def last_digest_queued(conn: Connection) -> datetime | None:
     """When the newest digest message was put in the outbox (None: never); ``tocsin
     watch`` reads it to know whether the scheduled digest has gone out."""
     newest = conn.execute(select(func.max(outbox.c.created)).where(outbox.c.kind == "digest"))
-    return _utc(newest.scalar())
+    return utc(newest.scalar())
 
 
 class SubscriberQueries:

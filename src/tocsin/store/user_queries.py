@@ -13,43 +13,34 @@ from typing import Any
 from sqlalchemy import Engine, delete, func, insert, select, update
 
 from tocsin.models import ApiToken, User, WebSession
+from tocsin.store.columns import object_of, utc
 from tocsin.store.tables import api_tokens, login_failures, users, web_sessions
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def _user(row: Any) -> User:
-    r = row._mapping
-    return User(
-        id=r["id"],
-        username=r["username"],
-        role=r["role"],
-        active=bool(r["active"]),
-        created=_utc(r["created"]),
-        last_login=_utc(r["last_login"]),
+    return object_of(
+        User,
+        row,
+        active=bool(row.active),
+        created=utc(row.created),
+        last_login=utc(row.last_login),
     )
 
 
 def _token(row: Any) -> ApiToken:
-    r = row._mapping
-    return ApiToken(
-        id=r["id"],
-        user_id=r["user_id"],
-        name=r["name"],
-        created=_utc(r["created"]),
-        last_used=_utc(r["last_used"]),
-        revoked=bool(r["revoked"]),
+    return object_of(
+        ApiToken,
+        row,
+        created=utc(row.created),
+        last_used=utc(row.last_used),
+        revoked=bool(row.revoked),
     )
 
 
 def _session(row: Any) -> WebSession:
     r = row._mapping
-    created = _utc(r["created"])
-    expires = _utc(r["expires"])
+    created = utc(r["created"])
+    expires = utc(r["expires"])
     assert created is not None and expires is not None  # NOT NULL columns
     return WebSession(
         id=r["id"], user_id=r["user_id"], csrf=r["csrf"], created=created, expires=expires
@@ -176,8 +167,8 @@ class UserQueries:
             username=row._mapping["username"],
             role=row._mapping["role"],
             active=bool(row._mapping["active"]),
-            created=_utc(row._mapping["user_created"]),
-            last_login=_utc(row._mapping["last_login"]),
+            created=utc(row._mapping["user_created"]),
+            last_login=utc(row._mapping["last_login"]),
         )
         if session.expires <= now or not user.active:
             return None

@@ -19,6 +19,7 @@ Which to use:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 __all__ = ["APOSTROPHES", "DASHES", "fold", "fold_same", "strip_marks"]
@@ -31,6 +32,8 @@ _STRAIGHT = str.maketrans({c: "'" for c in APOSTROPHES})
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "đ": "d", "ł": "l", "ı": "i"})
 _ONE_LETTER = {"ø": "o", "đ": "d", "ł": "l", "ı": "i"}  # the ligatures of one letter
 _TABLES: dict[tuple[str, bool], dict[int, str]] = {}
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def strip_marks(text: str) -> str:
@@ -87,3 +90,12 @@ def _fold_char(ch: str, keep: str, dashes: bool) -> str:
     if len(folded) != 1:
         folded = low if len(low) == 1 else ch
     return _ONE_LETTER.get(folded, folded)
+
+
+def slug(text: str) -> str:
+    """``text`` as an ASCII id ("Studio Tamani" -> "studio-tamani"): accents and other
+    letters outside ASCII dropped, runs of anything else one hyphen, at most 120
+    characters, "unknown" when nothing is left. Source and asset ids are made with it;
+    stored ids depend on it, so it never changes."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _NOT_SLUG.sub("-", text.lower()).strip("-")[:120] or "unknown"

@@ -19,13 +19,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tocsin.knowledge.files import per_knowledge_dir
 from tocsin.knowledge.lexicon import (
     PerLanguage,
-    PhraseTables,
-    add_user_tables,
-    read_phrase_tables,
-    union_of,
+    PhraseLexiconLoader,
 )
 from tocsin.text.fold import fold_same
 
@@ -205,31 +201,16 @@ def stance_of(text: str, lang: str | None) -> str:
 # ------------------------------------------------------------------------ loading
 
 
+_LOADER = PhraseLexiconLoader(
+    StanceCues.build,
+    knowledge="stance",
+    what="stance lexicon",
+    keys=KEYS,
+    key_hint="see the keys at the top of knowledge/stance.toml",
+    item="strings",
+)
+
+
 def load_stance_lexicon(extra: Path | str | None = None) -> StanceLexicon:
     """The bundled cues, then the user's file (same format) added on top."""
-    if extra is None:
-        return _bundled()
-    return _build(add_user_tables(_read(None), _read(Path(extra))))
-
-
-@per_knowledge_dir
-def _bundled() -> StanceLexicon:
-    return _build(_read(None))
-
-
-def _build(data: dict[str, dict[str, tuple[str, ...]]]) -> StanceLexicon:
-    languages = {lang: StanceCues.build(table) for lang, table in data.items()}
-    union = union_of(data)
-    return StanceLexicon(languages, StanceCues.build(union))
-
-
-def _read(path: Path | None) -> PhraseTables:
-    """The user's file at ``path``; None: the bundled file with the knowledge folder's."""
-    return read_phrase_tables(
-        path,
-        knowledge="stance",
-        what="stance lexicon",
-        keys=KEYS,
-        key_hint="see the keys at the top of knowledge/stance.toml",
-        item="strings",
-    )
+    return _LOADER.load(extra)

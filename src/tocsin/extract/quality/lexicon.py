@@ -12,13 +12,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from tocsin.knowledge.files import per_knowledge_dir
 from tocsin.knowledge.lexicon import (
     PerLanguage,
-    PhraseTables,
-    add_user_tables,
-    read_phrase_tables,
-    union_of,
+    PhraseLexiconLoader,
 )
 from tocsin.text.phrases import phrase_key, phrase_pattern
 
@@ -46,32 +42,17 @@ class QualityCues:
 QualityLexicon = PerLanguage[QualityCues]
 
 
+_LOADER = PhraseLexiconLoader(
+    QualityCues.build,
+    knowledge="quality",
+    what="quality lexicon",
+    keys=CATEGORIES,
+    key_hint=f"use {', '.join(CATEGORIES)}",
+    item="phrases",
+    valid=lambda v: v.strip() != "*",
+)
+
+
 def load_quality_lexicon(extra: Path | str | None = None) -> QualityLexicon:
     """The bundled lexicon, then the user's file (same format) added on top."""
-    if extra is None:
-        return _bundled()
-    return _build(add_user_tables(_read(None), _read(Path(extra))))
-
-
-@per_knowledge_dir
-def _bundled() -> QualityLexicon:
-    return _build(_read(None))
-
-
-def _build(data: dict[str, dict[str, tuple[str, ...]]]) -> QualityLexicon:
-    union = union_of(data)
-    languages = {lang: QualityCues.build(table) for lang, table in data.items()}
-    return QualityLexicon(languages, QualityCues.build(union))
-
-
-def _read(path: Path | None) -> PhraseTables:
-    """The user's file at ``path``; None: the bundled file with the knowledge folder's."""
-    return read_phrase_tables(
-        path,
-        knowledge="quality",
-        what="quality lexicon",
-        keys=CATEGORIES,
-        key_hint=f"use {', '.join(CATEGORIES)}",
-        item="phrases",
-        valid=lambda v: v.strip() != "*",
-    )
+    return _LOADER.load(extra)

@@ -41,20 +41,12 @@ from tocsin.extract.sourcing.lexicon import (
     load_sourcing_lexicon,
 )
 from tocsin.extract.sourcing.phrases import Reader, Source
-from tocsin.models import Attribution, Span
+from tocsin.models import ATTRIBUTION_KINDS, Attribution, Span
 from tocsin.text.fold import fold_same
 
 __all__ = ["KINDS", "SourcingLexicon", "extract_attributions", "load_sourcing_lexicon"]
 
-KINDS = (
-    "person",
-    "organisation",
-    "anonymous",
-    "unnamed_experts",
-    "unnamed_sources",
-    "official_statement",
-    "author",
-)
+KINDS = ATTRIBUTION_KINDS
 MIN_WORDS = 4
 SHORT = 8  # an exclamation or a greeting shorter than this is not a claim
 MAX_CANDIDATES = 8  # cues tried per sentence

@@ -14,13 +14,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tocsin.knowledge.files import per_knowledge_dir
 from tocsin.knowledge.lexicon import (
     PerLanguage,
-    PhraseTables,
-    add_user_tables,
-    read_phrase_tables,
-    union_of,
+    PhraseLexiconLoader,
 )
 from tocsin.text.phrases import phrase_key, phrase_pattern
 
@@ -88,31 +84,16 @@ class LanguageCues:
 SourcingLexicon = PerLanguage[LanguageCues]
 
 
+_LOADER = PhraseLexiconLoader(
+    LanguageCues.build,
+    knowledge="sourcing",
+    what="sourcing lexicon",
+    keys=KEYS,
+    key_hint="see the keys at the top of knowledge/sourcing.toml",
+    item="strings",
+)
+
+
 def load_sourcing_lexicon(extra: Path | str | None = None) -> SourcingLexicon:
     """The bundled cues, then the user's file (same format) added on top."""
-    if extra is None:
-        return _bundled()
-    return _build(add_user_tables(_read(None), _read(Path(extra))))
-
-
-@per_knowledge_dir
-def _bundled() -> SourcingLexicon:
-    return _build(_read(None))
-
-
-def _build(data: dict[str, dict[str, tuple[str, ...]]]) -> SourcingLexicon:
-    languages = {lang: LanguageCues.build(table) for lang, table in data.items()}
-    union = union_of(data)
-    return SourcingLexicon(languages, LanguageCues.build(union))
-
-
-def _read(path: Path | None) -> PhraseTables:
-    """The user's file at ``path``; None: the bundled file with the knowledge folder's."""
-    return read_phrase_tables(
-        path,
-        knowledge="sourcing",
-        what="sourcing lexicon",
-        keys=KEYS,
-        key_hint="see the keys at the top of knowledge/sourcing.toml",
-        item="strings",
-    )
+    return _LOADER.load(extra)

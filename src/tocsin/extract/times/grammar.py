@@ -5,25 +5,23 @@ patterns of each language; ``knowledge/horizons.toml`` maps vague forecast horiz
 ("à court terme", "in the coming weeks") to durations or anchors. A user's file in
 the same format extends both; a broken file is a one-line ``ConfigError`` naming it.
 
-Each pattern compiles to its own regular expression (no nested quantifiers, bounded
-whitespace, so matching is linear) and is filed under the words it can start with, so
-the extractor only tries the few patterns whose first word is the token at hand.
+Each pattern compiles to its own regular expression (:mod:`tocsin.extract.times.patterns`)
+and is filed under the words it can start with, so the extractor only tries the few
+patterns whose first word is the token at hand.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tocsin.config import read_toml
 from tocsin.errors import ConfigError
+from tocsin.extract.times.patterns import PatternError, SlotNames, compile_pattern, word_key
 from tocsin.knowledge.files import knowledge_source, load_knowledge, per_knowledge_dir
-from tocsin.text.fold import fold
 
-DIGIT = "#"  # the dispatch key of a token that starts with an ASCII digit
 UNITS = frozenset({"day", "week", "month", "year"})
 MAKES: dict[str, frozenset[str]] = {
     "date": frozenset({"when"}),
@@ -42,19 +40,13 @@ MAKES: dict[str, frozenset[str]] = {
 WHENS = frozenset({"recent", "past", "future", "this_week"})
 ANCHORS = frozenset({"end_of_year", "mid_year", "before_year", "end_of_month", "end_of_week"})
 PERIODS = frozenset({"week", "month", "year", "weekend"})
-SLOTS = frozenset({"day", "mm", "month", "year", "weekday", "n", "unit"})
 _LANG_KEYS = frozenset({"cased", "day_suffixes", "months", "weekdays", "numbers", "units", "rule"})
 _RULE_KEYS = frozenset({"make", "patterns", "entity_only", "when", "offset", "unit", "anchor"})
 _HORIZON_KEYS = frozenset({"name", "duration", "until", "fr", "en"})
 _DURATION = re.compile(r"^\s*(\d{1,3})\s+(day|week|month|year)s?\s*$")
 _UNTIL = re.compile(r"^\s*(end of year|end of month|end of week|before month (\d{1,2}))\s*$")
 
-_WS = r",?\s{1,6}"  # a space in a pattern: bounded, so that no match can run away
-_HYPHEN = "[-\u2010\u2011\u2013]"
-_APOSTROPHES = "['\u2019\u02bc\u2018]"
-_LEADING_WORD = re.compile(r"\w+")
 _LANG = re.compile(r"[a-z]{2,3}")
-_NON_WORD = re.compile(r"[\W_]+")
 _GROUP_NAME = re.compile(r"\(\?P<\w+>")
 
 
@@ -67,7 +59,7 @@ class Rule:
 
     make: str
     regex: re.Pattern[str]
-    keys: frozenset[str]  # the folded words (or DIGIT) a match can start with
+    keys: frozenset[str]  # the folded words (or patterns.DIGIT) a match can start with
     params: tuple[tuple[str, str | int], ...] = ()
     entity_only: bool = False
     order: int = 0  # earlier rules win a tie between matches of the same length
@@ -196,7 +188,7 @@ def _compile_lang(
                 if key == "units" and value not in UNITS:
                     raise _fail(path, where, f"units: {word!r} must be one of {sorted(UNITS)}")
                 words_to[word_key(word)] = value
-    names = _SlotNames(cased, tuple(suffixes), _raw_names(parts, common))
+    names = SlotNames(cased, tuple(suffixes), _raw_names(parts, common))
     rules: list[Rule] = []
     for path, table in [*parts, *common]:
         for raw in table.get("rule", []) if isinstance(table, dict) else []:
@@ -245,7 +237,7 @@ def _strings(value: Any, path: Path, where: str, key: str) -> list[str]:
     return list(value)
 
 
-def _rules(raw: Any, path: Path, where: str, names: _SlotNames, order: int) -> list[Rule]:
+def _rules(raw: Any, path: Path, where: str, names: SlotNames, order: int) -> list[Rule]:
     if not isinstance(raw, dict):
         raise _fail(path, where, "each rule must be a table")
     make = raw.get("make")
@@ -274,7 +266,7 @@ def _rules(raw: Any, path: Path, where: str, names: _SlotNames, order: int) -> l
     ]
 
 
-def _horizon_rules(raw: Any, lang: str, path: Path, names: _SlotNames, order: int) -> list[Rule]:
+def _horizon_rules(raw: Any, lang: str, path: Path, names: SlotNames, order: int) -> list[Rule]:
     where = f"[[horizon]] {raw.get('name', '?')!r}"
     if unknown := {k for k in set(raw) - _HORIZON_KEYS if not _LANG.fullmatch(k)}:
         raise _fail(path, where, f"unknown key(s) {', '.join(sorted(unknown))}")
@@ -301,207 +293,10 @@ def _horizon_rules(raw: Any, lang: str, path: Path, names: _SlotNames, order: in
     return rules
 
 
-# ---------------------------------------------------------------- patterns
-#
-# A pattern parses into nodes: ("lit", text), ("ws", ""), ("slot", name),
-# ("opt", [branches]), ("alt", [branches]); a leading <a|b> is the context.
-
-Node = tuple[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class _SlotNames:
-    cased: bool
-    suffixes: tuple[str, ...]
-    raw: dict[str, list[str]]
-
-
-class _PatternError(ValueError):
-    pass
-
-
-def _parse(text: str) -> tuple[list[list[Node]] | None, list[Node]]:
-    context = None
-    pos = 0
-    if text.startswith("<"):
-        context, pos = _parse_alts(text, 1, ">")
-        while pos < len(text) and text[pos].isspace():
-            pos += 1
-    nodes, pos = _parse_seq(text, pos, "")
-    if pos != len(text):
-        raise _PatternError(f"unexpected {text[pos]!r}")
-    return context, nodes
-
-
-def _parse_alts(text: str, pos: int, closer: str) -> tuple[list[list[Node]], int]:
-    branches = []
-    while True:
-        seq, pos = _parse_seq(text, pos, closer)
-        branches.append(seq)
-        if pos >= len(text):
-            raise _PatternError(f"missing {closer!r}")
-        if text[pos] == closer:
-            return branches, pos + 1
-        pos += 1  # "|"
-
-
-def _parse_seq(text: str, pos: int, closer: str) -> tuple[list[Node], int]:
-    nodes: list[Node] = []
-    while pos < len(text):
-        ch = text[pos]
-        if ch in closer or (closer and ch == "|"):
-            break
-        if ch in "])>|" or ch == "<":
-            raise _PatternError(f"unexpected {ch!r}")
-        if ch == "{":
-            end = text.find("}", pos)
-            name = text[pos + 1 : end] if end > 0 else ""
-            if name not in SLOTS:
-                raise _PatternError(f"unknown slot {{{name}}}; use one of {sorted(SLOTS)}")
-            if any(n == ("slot", name) for n in nodes):
-                raise _PatternError(f"slot {{{name}}} twice")
-            nodes.append(("slot", name))
-            pos = end + 1
-        elif ch in "[(":
-            branches, pos = _parse_alts(text, pos + 1, "]" if ch == "[" else ")")
-            nodes.append(("opt" if ch == "[" else "alt", branches))
-        elif ch.isspace():
-            while pos < len(text) and text[pos].isspace():
-                pos += 1
-            nodes.append(("ws", ""))
-        else:
-            if nodes and nodes[-1][0] == "lit":
-                nodes[-1] = ("lit", nodes[-1][1] + ch)
-            else:
-                nodes.append(("lit", ch))
-            pos += 1
-    return nodes, pos
-
-
 def _compile(
-    pattern: str, names: _SlotNames, path: Path, where: str
+    pattern: str, names: SlotNames, path: Path, where: str
 ) -> tuple[re.Pattern[str], frozenset[str]]:
     try:
-        context, nodes = _parse(pattern.strip())
-        if not nodes:
-            raise _PatternError("empty pattern")
-        keys, nullable = _first(nodes, names)
-        if context is not None:
-            keys, nullable = set(), False
-            for branch in context:
-                branch_keys, branch_nullable = _first(branch, names)
-                keys |= branch_keys
-                nullable = nullable or branch_nullable
-        if nullable or "" in keys:
-            raise _PatternError("it must start with a word, a number or a slot")
-        body = f"(?P<span>{_seq(nodes, names)})(?!\\w)"
-        if context is not None:
-            body = f"(?:{'|'.join(_seq(b, names) for b in context)}){_WS}{body}"
-        return re.compile(body, re.IGNORECASE), frozenset(keys)
-    except (_PatternError, re.error) as exc:
+        return compile_pattern(pattern, names)
+    except PatternError as exc:
         raise _fail(path, where, f"pattern {pattern!r}: {exc}") from exc
-
-
-def _seq(nodes: list[Node], names: _SlotNames) -> str:
-    out: list[str] = []
-    i = 0
-    while i < len(nodes):
-        kind, value = nodes[i]
-        if kind == "ws":
-            out.append(_WS)
-        elif kind == "lit":
-            out.append(_literal(value))
-        elif kind == "slot":
-            out.append(_slot(value, names))
-        else:
-            inner = "|".join(_seq(b, names) for b in value)
-            if kind == "alt":
-                out.append(f"(?:{inner})")
-            elif out and out[-1] == _WS and (i + 1 == len(nodes) or nodes[i + 1][0] == "ws"):
-                out[-1] = f"(?:{_WS}(?:{inner}))?"  # "hier [soir]": the space goes too
-            else:
-                out.append(f"(?:{inner})?")
-        i += 1
-    return "".join(out)
-
-
-def _literal(text: str) -> str:
-    out = []
-    for i, ch in enumerate(text):
-        if ch in "'\u2019":
-            out.append(_APOSTROPHES)
-        elif ch == "-":
-            after_letter = i > 0 and text[i - 1].isalpha()
-            out.append(f"(?:{_HYPHEN}|\\s{{1,3}})" if after_letter else _HYPHEN)
-        elif ch.isspace():
-            out.append(_WS)
-        else:
-            base = unicodedata.normalize("NFD", ch)[0]
-            out.append(f"[{ch}{base}]" if base != ch and base.isalpha() else re.escape(ch))
-    return "".join(out)
-
-
-def _words(words: list[str], *, cased: bool) -> str:
-    alts = []
-    for word in sorted(set(words), key=lambda w: (-len(w), w)):
-        stem = word[:-1] if word.endswith(".") else word
-        regex = "".join(_literal(part) if part else "" for part in re.split(r"(\s+)", stem))
-        dot = r"\.?" if word.endswith(".") else ""
-        if cased:
-            upper = "".join(_literal(part) for part in re.split(r"(\s+)", stem.upper()))
-            alts.append(f"(?-i:{regex}|{upper}){dot}")
-        else:
-            alts.append(f"{regex}{dot}")
-    return "|".join(alts) or "(?!)"
-
-
-def _slot(name: str, names: _SlotNames) -> str:
-    if name == "day":
-        suffix = "|".join(re.escape(s) for s in names.suffixes)
-        return f"(?P<day>[0-3]?[0-9])(?:{suffix})?" if suffix else "(?P<day>[0-3]?[0-9])"
-    if name == "mm":
-        return "(?P<mm>[01]?[0-9])"
-    if name == "year":
-        return "(?P<year>(?:1[89]|20)[0-9]{2})(?![0-9])"
-    if name == "n":
-        words = _words(names.raw["numbers"], cased=False)
-        return f"(?P<n>[0-9]{{1,3}}|{words})(?!\\w)"
-    table = {"month": "months", "weekday": "weekdays", "unit": "units"}[name]
-    cased = names.cased and name != "unit"
-    return f"(?P<{name}>{_words(names.raw[table], cased=cased)})(?!\\w)"
-
-
-def _first(nodes: list[Node], names: _SlotNames) -> tuple[set[str], bool]:
-    keys: set[str] = set()
-    for kind, value in nodes:
-        if kind == "ws":
-            continue
-        if kind == "lit":
-            lead = _LEADING_WORD.match(value)
-            keys.add(_key(lead.group()) if lead else "")
-            return keys, False
-        if kind == "slot":
-            if value in ("day", "mm", "year", "n"):
-                keys.add(DIGIT)
-            table = {"month": "months", "weekday": "weekdays", "unit": "units", "n": "numbers"}
-            for word in names.raw.get(table.get(value, ""), []):
-                if found := _LEADING_WORD.match(word):
-                    keys.add(_key(found.group()))
-            return keys, False
-        nullable = kind == "opt"
-        for branch in value:
-            branch_keys, branch_nullable = _first(branch, names)
-            keys |= branch_keys
-            nullable = nullable or branch_nullable
-        if not nullable:
-            return keys, False
-    return keys, True
-
-
-def word_key(text: str) -> str:
-    """How a slot's word is looked up: folded, without spaces, hyphens or dots."""
-    return _NON_WORD.sub("", fold(text))
-
-
-def _key(word: str) -> str:
-    return DIGIT if "0" <= word[:1] <= "9" else fold(word)

@@ -41,14 +41,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from tocsin.extract.nlp import TextAnalysis
-from tocsin.extract.times.grammar import (
-    DIGIT,
-    Rule,
-    TimeLexicon,
-    Vocabulary,
-    load_time_lexicon,
-    word_key,
-)
+from tocsin.extract.times.grammar import Rule, TimeLexicon, Vocabulary, load_time_lexicon
+from tocsin.extract.times.patterns import DIGIT, word_key
 from tocsin.models import Span, TimeRef
 from tocsin.text.fold import fold
 

@@ -12,7 +12,7 @@ import lxml.html
 from lxml import etree
 
 from tocsin.errors import InputError
-from tocsin.ingest.comments.html import block_text
+from tocsin.ingest.comments.markup import block_text
 from tocsin.ingest.comments.text import clean_author, new_comment, normalise_paragraphs
 from tocsin.ingest.dates import parse_iso
 from tocsin.models import Comment, Precision

@@ -24,13 +24,13 @@ from tocsin.models import Comment, Precision
 __all__ = ["is_heading", "split_text_comments"]
 
 # ---------------------------------------------------------------------------------------
-# Cues shared with comments.py (HTML): markers, headings, form boilerplate. Their words
-# are knowledge/comment_pages.toml's, every language's together.
+# Cues shared with the HTML reader (html.py, thread.py): markers, headings, form
+# boilerplate. Their words are knowledge/comment_pages.toml's, every language's together.
 
 _ARROWS = r"[↓↑→›»▼↵⤶↩]"
 _KEYS = (
     "reply", "ui", "count", "heading", "responses", "about", "form", "to", "cancel", "notes",
-    "says", "by", "reply_to", "cues",
+    "says", "by", "reply_to", "cues", "marker_cues",
 )  # fmt: skip
 
 
@@ -46,6 +46,7 @@ class _Cues:
     reply_to: re.Pattern[str]
     says: re.Pattern[str]
     language: dict[str, re.Pattern[str]]  # per language: the words that tell it
+    marker_language: dict[str, re.Pattern[str]]  # per language: its words in a marker line
 
 
 @per_knowledge_dir
@@ -53,6 +54,7 @@ def _cues() -> _Cues:
     data, source = load_knowledge("comment_pages"), knowledge_source("comment_pages")
     words: dict[str, list[str]] = {key: [] for key in _KEYS}
     language: dict[str, re.Pattern[str]] = {}
+    marker_language: dict[str, re.Pattern[str]] = {}
     for lang, table in data.items():
         if not isinstance(table, dict):
             raise ConfigError(f"{source}: [{lang}] must be a table of the keys {', '.join(_KEYS)}")
@@ -66,6 +68,9 @@ def _cues() -> _Cues:
                 raise ConfigError(f"{source}: [{lang}] {key} must be a list of expressions")
             words[key] += values
         language[lang] = _compile(source, lang, "cues", "|".join(table.get("cues", ["(?!)"])))
+        marker_language[lang] = _compile(
+            source, lang, "marker_cues", "|".join(table.get("marker_cues", ["(?!)"]))
+        )
 
     def alt(key: str) -> str:
         return "|".join(words[key]) or "(?!)"
@@ -99,6 +104,7 @@ def _cues() -> _Cues:
             rf"(?P<author>\S.{{0,79}}?)\s+(?:{alt('says')})\s*:\s*(?P<rest>.*)",
         ),
         language=language,
+        marker_language=marker_language,
     )  # fmt: skip
 
 
@@ -272,13 +278,15 @@ def _find_heading(lines: list[str], hint: str | None) -> int | None:
 def _language_cue(heading: str, section: list[str]) -> str | None:
     """ "fr" when the heading and markers are French. English cues give no order: British
     and West African English write dates day-first, American English month-first."""
-    language = _cues().language
+    cues = _cues()
+    language = cues.language
     fr = len(language["fr"].findall(heading)) * 3 if "fr" in language else 0
     en = len(language["en"].findall(heading)) * 3 if "en" in language else 0
+    fr_marker = cues.marker_language.get("fr")
     for raw in section:
         text = raw.strip()
         if is_marker(text):
-            if "pond" in text.lower():
+            if fr_marker is not None and fr_marker.search(text):
                 fr += 1
             else:
                 en += 1

@@ -21,10 +21,10 @@ from tocsin.config import Settings
 from tocsin.errors import InputError
 from tocsin.geo.areas import Area, resolve_area
 from tocsin.geo.gazetteer import Gazetteer
-from tocsin.knowledge import slug
 from tocsin.models import BRIEF_LANGUAGES, Brief, role_allows
 from tocsin.report.brief.render import lay_out, render_brief, safe_url
 from tocsin.store import Store
+from tocsin.text.fold import slug
 from tocsin.web.deps import AnalystWrite, SettingsDep, StoreDep, Viewer
 from tocsin.web.templating import render
 

@@ -20,7 +20,14 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response, StreamingResponse
 
 from tocsin.assess.grading import LETTER_WORDS
-from tocsin.models import EVENT_STATUSES, EVENT_TYPES, Event, EventFilter, SourcedReport
+from tocsin.models import (
+    ATTRIBUTION_KINDS,
+    EVENT_STATUSES,
+    EVENT_TYPES,
+    Event,
+    EventFilter,
+    SourcedReport,
+)
 from tocsin.report.exports import write_events
 from tocsin.store import Store
 from tocsin.store.search_queries import DocumentLabel
@@ -32,14 +39,8 @@ from tocsin.web.templating import render
 router = APIRouter()
 
 PAGE_SIZE = 50
-HOLDER_KINDS = (
-    "person",
-    "organisation",
-    "anonymous",
-    "unnamed_experts",
-    "unnamed_sources",
-    "official_statement",
-)  # Attribution kinds with words of their own in i18n/events.toml
+# Attribution kinds with words of their own in i18n/events.toml (the author's voice has none)
+HOLDER_KINDS = tuple(kind for kind in ATTRIBUTION_KINDS if kind != "author")
 DOWNLOAD_CAP = 50_000
 _BATCH = 2_000
 _TYPE_CHOICES: tuple[str, ...] = tuple(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
 from tocsin.geo.countries import country_name
@@ -129,40 +129,58 @@ def home(request: Request, _user: Viewer, store: StoreDep) -> HTMLResponse:
     return render(request, "home.html.j2", context)
 
 
+class _PageFilters:
+    """The event filters of the map's and the timeline's query string (a FastAPI
+    dependency): ``form``, the values as given, fills the page's form again;
+    :meth:`query` parses them (a :class:`FilterError` for a value it cannot use)."""
+
+    def __init__(
+        self,
+        country: Text = None,
+        admin1: Text = None,
+        type: Text = None,
+        actor: Text = None,
+        status: Text = None,
+        since: Text = None,
+        until: Text = None,
+    ) -> None:
+        given = {
+            "country": country,
+            "admin1": admin1,
+            "type": type,
+            "actor": actor,
+            "status": status,
+            "since": since,
+            "until": until,
+        }
+        self.form = {name: value or "" for name, value in given.items()}
+        self._given = given
+
+    def query(self, *, actor: bool = True) -> EventQuery:
+        """The filters, parsed; ``actor`` False: without the actor (the timeline has none)."""
+        g = self._given
+        return event_query(
+            country=g["country"],
+            admin1=g["admin1"],
+            event_type=g["type"],
+            actor=g["actor"] if actor else None,
+            status=g["status"],
+            since=g["since"],
+            until=g["until"],
+        )
+
+
+PageFilters = Annotated[_PageFilters, Depends()]
+
+
 @router.get("/map")
 def map_page(
-    request: Request,
-    _user: Viewer,
-    store: StoreDep,
-    country: Text = None,
-    admin1: Text = None,
-    type: Text = None,
-    actor: Text = None,
-    status: Text = None,
-    since: Text = None,
-    until: Text = None,
+    request: Request, _user: Viewer, store: StoreDep, filters: PageFilters
 ) -> HTMLResponse:
     """The map: events (filtered by the query string), risk levels, assets."""
-    query = event_query(
-        country=country,
-        admin1=admin1,
-        event_type=type,
-        actor=actor,
-        status=status,
-        since=since,
-        until=until,
-    )
-    context = _map_context(request, store, query)
+    context = _map_context(request, store, filters.query())
     context.update(
-        filters={
-            "country": country or "",
-            "admin1": admin1 or "",
-            "type": type or "",
-            "actor": actor or "",
-            "status": status or "",
-            "since": since or "",
-            "until": until or "",
-        },
+        filters=filters.form,
         types=_legend(_lang(request)),
         statuses=EVENT_STATUSES,
     )
@@ -171,21 +189,11 @@ def map_page(
 
 @router.get("/timeline")
 def timeline_page(
-    request: Request,
-    _user: Viewer,
-    store: StoreDep,
-    country: Text = None,
-    admin1: Text = None,
-    type: Text = None,
-    status: Text = None,
-    since: Text = None,
-    until: Text = None,
+    request: Request, _user: Viewer, store: StoreDep, filters: PageFilters
 ) -> HTMLResponse:
     """Events per ISO week and type: a stacked bar chart (SVG) and the same as a table."""
     lang = _lang(request)
-    query = event_query(
-        country=country, admin1=admin1, event_type=type, status=status, since=since, until=until
-    )
+    query = filters.query(actor=False)
     window = with_default_window(query, cached(store, "newest", store.latest_event_date))
     flt = window.event_filter()
     weeks, types, cut = weeks_of(cached(store, ("weeks", flt), lambda: store.week_counts(flt)))
@@ -197,14 +205,7 @@ def timeline_page(
         request,
         "timeline.html.j2",
         {
-            "filters": {
-                "country": country or "",
-                "admin1": admin1 or "",
-                "type": type or "",
-                "status": status or "",
-                "since": since or "",
-                "until": until or "",
-            },
+            "filters": {k: v for k, v in filters.form.items() if k != "actor"},
             "window": window,
             "weeks": shown,
             "week_count": len(weeks),
