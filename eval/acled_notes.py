@@ -16,6 +16,10 @@ only) the one scored is the first, in text order, of those agreeing best with th
 event type and sub-type (type 4, sub-type 2: the rule of ``eval/events.py``) -- which
 favours Tocsin: it is an upper bound on picking one report.
 
+A second run, ``acled_dev.aoi.events.*``, is the same notes for a user whose settings
+name an area of interest, ``AREA_OF_INTEREST`` (Mali, Burkina Faso and Niger: the central
+Sahel as an organisation working there sets it once, not each note's own country).
+
 Figures (``acled_dev.events.*``): ``yield`` is the share of notes with at least one event
 report; on those notes, the accuracy of event type, sub-type, actor1, actor2, both sides,
 exact fatalities (a missing toll counts as 0, ACLED's code for "none reported") and the
@@ -43,6 +47,8 @@ ACLED_DIR = ROOT.parent / "shared" / "data" / "acled_dev"
 MONADIC_FILE = "mali_2017_2018_monadic.csv"
 DYADIC_FILE = "mali_2017_2018_dyadic.csv"
 PREFIX = "acled_dev.events."
+AOI_PREFIX = "acled_dev.aoi.events."  # the same notes, run with AREA_OF_INTEREST set
+AREA_OF_INTEREST = ("ML", "BF", "NE")  # the central Sahel, as an organisation there sets it
 WITHIN_KM = 25.0
 _DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2019": "'", "\u2018": "'"})
 _PERIOD = re.compile(r"\s*\((?:\d{4})?-?(?:\d{4})?-?\)\s*$")
@@ -70,8 +76,8 @@ class AcledEvent:
     fatalities: int
     ordered: bool
 
-    def job(self) -> Job:
-        return Job(self.id, self.notes, "en", self.when, None)
+    def job(self, area: tuple[str, ...] | None = None) -> Job:
+        return Job(self.id, self.notes, "en", self.when, None, area)
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,10 +250,10 @@ def _share(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
 
-def acled_figures(results: Sequence[NoteResult]) -> dict[str, float]:
+def acled_figures(results: Sequence[NoteResult], *, prefix: str = PREFIX) -> dict[str, float]:
     found = [r for r in results if r.report is not None]
     sided = [r for r in found if r.event.ordered]
-    return {
+    figures = {
         PREFIX + "n": float(len(results)),
         PREFIX + "n_with_event": float(len(found)),
         PREFIX + "n_sides_scored": float(len(sided)),
@@ -262,15 +268,23 @@ def acled_figures(results: Sequence[NoteResult]) -> dict[str, float]:
         PREFIX + "within_25km": _share(sum(r.near for r in found), len(found)),
         PREFIX + "fatalities_exact": _share(sum(r.fatalities_ok for r in found), len(found)),
     }
+    return {prefix + k.removeprefix(PREFIX): v for k, v in figures.items()}
 
 
-def format_acled(figures: Mapping[str, float], counts: JoinCounts, elapsed: float) -> list[str]:
-    f = {k.removeprefix(PREFIX): v for k, v in figures.items() if k.startswith(PREFIX)}
+def format_acled(
+    figures: Mapping[str, float],
+    counts: JoinCounts,
+    elapsed: float,
+    *,
+    prefix: str = PREFIX,
+    label: str = "acled_dev events",
+) -> list[str]:
+    f = {k.removeprefix(prefix): v for k, v in figures.items() if k.startswith(prefix)}
     return [
         f"acled_dev notes ({counts.events} real events; {counts.joined} joined to their dyadic"
         f" row, sides ordered for {counts.ordered}, {counts.ambiguous} ambiguous, "
         f"{counts.one_side} one-sided), extracted in {elapsed:.1f} s",
-        f"acled_dev events: yield {f['yield']:.3f} ({int(f['n_with_event'])}/{int(f['n'])}); "
+        f"{label}: yield {f['yield']:.3f} ({int(f['n_with_event'])}/{int(f['n'])}); "
         f"on notes with an event: type {f['type_accuracy']:.3f}, sub-type "
         f"{f['subtype_accuracy']:.3f}, actor1 {f['actor1_accuracy']:.3f}, actor2 "
         f"{f['actor2_accuracy']:.3f}, both sides {f['sides_accuracy']:.3f} "
@@ -300,22 +314,30 @@ def miss_line(result: NoteResult) -> str | None:
 
 
 def measure_acled(
-    extractor: ExtractorLike, *, folder: Path = ACLED_DIR, errors: list[str] | None = None
+    extractor: ExtractorLike,
+    *,
+    folder: Path = ACLED_DIR,
+    errors: list[str] | None = None,
+    area: tuple[str, ...] | None = None,
 ) -> tuple[dict[str, float], list[str], list[NoteResult]]:
     """Figures, lines to print and per-note results; without the data, no figures and
-    one line saying why."""
+    one line saying why. With ``area`` the notes run as for a user whose settings name
+    that area of interest (figures ``acled_dev.aoi.events.*``)."""
     import time
 
     if not (folder / MONADIC_FILE).exists() or not (folder / DYADIC_FILE).exists():
         return {}, [f"acled_dev: not measured ({folder} absent)"], []
     events, counts = load_acled_events(folder)
     started = time.perf_counter()
-    annotations = annotate_all(extractor, [e.job() for e in events], errors=errors)
+    annotations = annotate_all(extractor, [e.job(area) for e in events], errors=errors)
     elapsed = time.perf_counter() - started
     results = [score_note(e, a) for e, a in zip(events, annotations, strict=True)]
-    figures = acled_figures(results)
-    figures[PREFIX + "elapsed_s"] = elapsed
-    return figures, format_acled(figures, counts, elapsed), results
+    prefix = AOI_PREFIX if area else PREFIX
+    figures = acled_figures(results, prefix=prefix)
+    figures[prefix + "elapsed_s"] = elapsed
+    label = f"acled_dev events, area of interest {','.join(area)}" if area else ""
+    lines = format_acled(figures, counts, elapsed, prefix=prefix, label=label or "acled_dev events")
+    return figures, lines, results
 
 
 def skip_unmeasured(floors: Mapping[str, float], figures: Mapping[str, float]) -> dict[str, float]:

@@ -252,6 +252,7 @@ class Job:
     lang: str
     published: date
     country: str | None = None
+    area: tuple[str, ...] | None = None  # the user's area of interest (ISO2), if set
 
 
 def paragraph_jobs(paragraphs: Iterable[GoldParagraph]) -> list[Job]:
@@ -274,7 +275,10 @@ def annotate_all(
     if callable(many):
         docs = [make_document(j.doc_id, j.text, lang=j.lang, published=j.published) for j in jobs]
         hints = {j.doc_id: j.country for j in jobs}
+        areas = {j.doc_id: j.area for j in jobs if j.area is not None}
         try:
+            if areas:
+                return list(many(docs, country_hints=hints, areas=areas))
             return list(many(docs, country_hints=hints))
         except Exception:
             if errors is None:

@@ -21,7 +21,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: `python eval/run.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from eval.acled_notes import measure_acled, miss_line
+from eval.acled_notes import AREA_OF_INTEREST, measure_acled, miss_line
 from eval.acled_notes import skip_unmeasured as skip_unmeasured_acled
 from eval.claims import (
     CLAIM_PAIRS_FILE,
@@ -221,6 +221,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         predicted_groups = merged_groups(merge_items, merge_ann)
         merge_scores = merge_figures(predicted_groups, {i.id: i.group for i in merge_items})
     acled_figs, acled_lines, acled_results = measure_acled(extractor, errors=errors)
+    aoi_figs, aoi_lines, _ = measure_acled(extractor, errors=errors, area=AREA_OF_INTEREST)
+    acled_figs |= aoi_figs
+    acled_lines += aoi_lines[1:]
     gwn_figs, gwn_lines, gwn_miss = measure_gwn(extractor, errors=errors)
     claim_lines, claim_figs, claim_miss = measure_claims(pairs, errors)
     comment_started = time.perf_counter()

@@ -23,7 +23,10 @@ class Settings:
     languages: tuple[str, ...] = ("fr", "en", "ar")
     # Jaccard similarity of word 3-shingles above which a document is a near-copy.
     near_duplicate_threshold: float = 0.7
-    # A page whose main text has fewer words than this is not an article.
+    # Short texts are documents (their form says "report"): nothing is dropped for being
+    # short. Under this many words, an HTML page must read as prose (not a home or list
+    # page's links and labels), and a feed item's own text is a summary: the page at its
+    # link is read for the full text.
     min_words: int = 25
     # Fetch limits (see ingest/fetch.py).
     max_bytes: int = 10_000_000
@@ -63,6 +66,9 @@ class Settings:
     organisation: str = ""
     # When `tocsin watch` sends the weekly digest: "monday 07:00" (UTC); empty: never.
     digest_schedule: str = ""
+    # Where the organisation works: countries (ISO2 codes or names) and regions ("Western
+    # Africa"); their places come before namesakes abroad. Empty: the assets' countries.
+    area_of_interest: tuple[str, ...] = ()
 
 
 _ENV_PREFIX = "TOCSIN_"

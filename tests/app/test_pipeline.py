@@ -11,7 +11,10 @@ from tests.factories import article_html, article_text
 from tests.httpserver import LocalServer
 from tocsin.app.pipeline import Hints, ItemResult, Pipeline
 from tocsin.config import Settings
-from tocsin.models import Kind
+from tocsin.extract.annotate import Extractor
+from tocsin.extract.nlp import Models
+from tocsin.geo.gazetteer import Gazetteer
+from tocsin.models import Form, Kind
 from tocsin.store import Store, open_store
 
 WP_COMMENTS = """<div id="comments"><h2 class="comments-title">2 commentaires</h2>
@@ -211,3 +214,106 @@ def test_disqus_export_joins_stored_articles(pipeline: Pipeline, tmp_path: Path)
     assert orphan.status == "failed" and "ingest the article first" in (orphan.error or "")
     again = list(pipeline.ingest([str(export)]))
     assert {r.status for r in again} == {"duplicate", "failed"}
+
+
+# ---------------------------------------------------------------- short reports (issue 16)
+
+ONE_LINE = "Le JNIM a attaqué un convoi de camions-citernes près de Ségou."
+TWO_SENTENCES = (
+    "Des hommes armés ont incendié trois camions près de Kati (Koulikoro) mardi. "
+    "Deux chauffeurs ont été tués, selon une source sécuritaire."
+)
+OTHER_NOTE = "Des militaires ont été déployés à Kayes après une attaque contre un poste."
+
+
+@pytest.fixture(scope="module")
+def extractor(models: Models, gazetteer: Gazetteer) -> Extractor:
+    return Extractor(models=models, gazetteer=gazetteer)
+
+
+def _short_input(path: str, note: str, tmp_path: Path) -> tuple[str, io.BytesIO | None]:
+    """``note`` given the way ``path`` says, with another note beside it where the input
+    holds several (a folder of notes, JSON lines)."""
+    if path == "file":
+        (tmp_path / "note.txt").write_text(note + "\n", encoding="utf-8")
+        return str(tmp_path / "note.txt"), None
+    if path == "folder":
+        folder = tmp_path / "notes"
+        folder.mkdir()
+        (folder / "a.txt").write_text(note, encoding="utf-8")
+        (folder / "b.md").write_text(OTHER_NOTE + "\n", encoding="utf-8")
+        return str(folder), None
+    if path == "jsonl":
+        lines = [{"text": note, "language": "fr"}, {"text": OTHER_NOTE}]
+        (tmp_path / "notes.jsonl").write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+        return str(tmp_path / "notes.jsonl"), None
+    return "-", io.BytesIO(note.encode())
+
+
+@pytest.mark.parametrize("note", [ONE_LINE, TWO_SENTENCES], ids=["one-line", "two-sentences"])
+@pytest.mark.parametrize("path", ["file", "folder", "jsonl", "stdin"])
+def test_short_reports_are_stored_and_extracted_by_every_path(
+    tmp_path: Path, extractor: Extractor, path: str, note: str
+) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'tocsin.db'}")
+    pipeline = Pipeline(store, Settings(), extractor=extractor)
+    raw, stdin = _short_input(path, note, tmp_path)
+    results = list(pipeline.ingest([raw], stdin=stdin))
+    assert [r.status for r in results] == ["new"] * (2 if path in ("folder", "jsonl") else 1)
+    docs = {d.text: d for r in results if (d := store.get_document(r.doc_id or ""))}
+    doc = docs[note]  # the body is the whole note, never emptied for a title
+    assert doc.form is Form.REPORT and doc.language == "fr"
+    if path in ("folder", "jsonl"):
+        assert docs[OTHER_NOTE].form is Form.REPORT
+    extracted = {r.doc_id: r for r in pipeline.extract([r.doc_id or "" for r in results])}
+    ann = extracted[doc.id].annotations
+    assert extracted[doc.id].status == "extracted" and ann is not None
+    assert ann.places and ann.events, (ann.places, ann.events)
+    assert store.load_annotations(doc.id) == ann
+
+
+def test_articles_keep_their_form_and_navigation_pages_are_refused(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    (tmp_path / "a.html").write_text(article_html(50))
+    (tmp_path / "post.html").write_text(
+        f"<html><body><article><p>{TWO_SENTENCES}</p></article></body></html>"
+    )
+    (tmp_path / "home.html").write_text(
+        "<html><body><nav><a href='/'>Accueil</a></nav><ul><li><a href='/1'>Mali : Kati</a>"
+        "</li><li><a href='/2'>Niger : Niamey</a></li></ul></body></html>"
+    )
+    (tmp_path / "blank.txt").write_text("\n  \n")
+    results = {Path(r.origin).name: r for r in pipeline.ingest([str(tmp_path)])}
+    assert {k: r.status for k, r in results.items()} == {
+        "a.html": "new", "post.html": "new", "home.html": "failed", "blank.txt": "failed",
+    }  # fmt: skip
+    assert "does not look like an article" in (results["home.html"].error or "")
+    assert (
+        results["blank.txt"].error
+        == f"{tmp_path / 'blank.txt'}: no text; check the file: it is empty or blank"
+    )
+    article = pipeline.store.get_document(results["a.html"].doc_id or "")
+    post = pipeline.store.get_document(results["post.html"].doc_id or "")
+    assert article is not None and article.form is Form.ARTICLE
+    assert post is not None and post.form is Form.REPORT and post.text == TWO_SENTENCES
+
+
+def test_a_short_feed_post_is_kept_when_its_page_holds_no_article(
+    pipeline: Pipeline, local_server: LocalServer
+) -> None:
+    local_server.route(
+        "/post/1",
+        body=b"<html><body><nav><a href='/'>Accueil</a></nav></body></html>",
+        headers={"Content-Type": "text/html"},
+    )
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Posts</title>'
+        f"<item><title>Post</title><link>{local_server.url('/post/1')}</link>"
+        f"<description>{ONE_LINE}</description></item></channel></rss>"
+    ).encode()
+    local_server.route("/posts.xml", body=feed, headers={"Content-Type": "application/rss+xml"})
+    [result] = list(pipeline.poll_feed(local_server.url("/posts.xml")))
+    assert result.status == "new" and local_server.hits["/post/1"] == 1
+    doc = pipeline.store.get_document(result.doc_id or "")
+    assert doc is not None and doc.text == ONE_LINE and doc.form is Form.REPORT

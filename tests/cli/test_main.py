@@ -124,3 +124,43 @@ def test_help_and_usage_errors(tmp_path: Path) -> None:
     assert run.returncode == 0 and "ingest" in run.stdout and "watch" in run.stdout
     bad = tocsin("ingest", "--kind", "gossip", "x", db=tmp_path / "t.db")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_short_report_on_stdin_extracted_alike_with_and_without_json(
+    tmp_path: Path, index_path: Path
+) -> None:
+    """A one-line note is stored whole and extracted; `ingest --json` extracts exactly as
+    `ingest` does (issue 16: --json used to skip extraction)."""
+    env = {
+        **__import__("os").environ,
+        "TOCSIN_EXTRACT": "1",
+        "TOCSIN_GAZETTEER_INDEX": str(index_path),
+        "TOCSIN_GAZETTEER_WORLD": "0",
+    }
+    note = "Le JNIM a attaqué un convoi de camions-citernes près de Ségou."
+
+    def run(db: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "tocsin", "--db", str(db), *args],
+            input=stdin, capture_output=True, text=True, timeout=180, env=env, check=False,
+        )  # fmt: skip
+
+    as_json, plain = tmp_path / "json.db", tmp_path / "plain.db"
+    ingested = run(as_json, "ingest", "--json", "-", stdin=note + "\n")
+    assert ingested.returncode == 0, ingested.stderr
+    stored, extracted = [json.loads(x) for x in ingested.stdout.splitlines()]
+    assert (stored["status"], extracted["status"]) == ("new", "extracted")
+    assert extracted["doc_id"] == stored["doc_id"] and extracted["input"] == "stdin"
+    assert {x["type"] for x in extracted["annotations"]} >= {"actor", "place", "event"}
+    assert run(plain, "ingest", "-", stdin=note).returncode == 0
+    doc_id = stored["doc_id"]
+    shown = [
+        json.loads(run(db, "docs", "show", "--json", "--annotations", doc_id).stdout)
+        for db in (as_json, plain)
+    ]
+    assert shown[0]["annotations"] == shown[1]["annotations"]
+    assert shown[0]["annotations"]["annotations"] == extracted["annotations"]
+    assert shown[0]["text"] == note and shown[0]["form"] == "report"
+    [row] = [json.loads(x) for x in run(plain, "docs", "list", "--json").stdout.splitlines()]
+    assert row["form"] == "report" and row["kind"] == "news"
+    assert "form       report" in run(plain, "docs", "show", doc_id).stdout

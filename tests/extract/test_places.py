@@ -503,6 +503,31 @@ def test_short_country_names_from_pycountry(resolver: PlaceResolver) -> None:
     ]  # fmt: skip
 
 
+def test_english_stop_words_do_not_cut_a_name_the_gazetteer_knows(
+    resolver: PlaceResolver,
+) -> None:
+    text = (
+        "Envoys of the United States, of South Africa and of the Central African Republic "
+        "met in the capital on Monday. United, they said, they would stand."
+    )
+    refs = places(resolver, text, "en")
+    assert [(r.surface, r.country, r.kind) for r in refs] == [
+        ("United States", "US", "country"), ("South Africa", "ZA", "country"),
+        ("Central African Republic", "CF", "country"),
+    ]  # fmt: skip
+    assert all(r.lat is not None and r.lon is not None for r in refs)  # countries have a point
+
+
+def test_abbreviations_of_countries_beat_village_namesakes(resolver: PlaceResolver) -> None:
+    text = "The U.S. and the UK warned Europe. Officials in US said so."
+    entities = (("U.S.", "GPE"), ("UK", "GPE"), ("Europe", "LOC"), ("US", "GPE"))
+    refs = places(resolver, text, "en", entities)
+    assert [(r.surface, r.name, r.kind) for r in refs] == [
+        ("U.S", "United States", "country"), ("UK", "United Kingdom", "country"),
+        ("Europe", "Europe", "region"), ("US", "United States", "country"),
+    ]  # fmt: skip  # not the village Us (Senegal)
+
+
 def test_a_town_abroad_without_a_cue_must_be_near_the_story(resolver: PlaceResolver) -> None:
     # "Sikasso" alone in a Malian story stays (same country); a namesake hamlet abroad
     # named by a bare capitalised word far from every other place does not

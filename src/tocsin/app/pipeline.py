@@ -10,7 +10,7 @@ with it. The CLI, ``watch`` and the demo call :class:`Pipeline`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -98,6 +98,7 @@ class Pipeline:
         self._now = now
         self._extractor = extractor
         self.assessment: Assessment | None = None  # the last assessment after extraction
+        self._area: tuple[str, ...] | None = None  # see area_of_interest()
 
     @property
     def fetcher(self) -> Fetcher:
@@ -250,11 +251,18 @@ class Pipeline:
             self._extractor = Extractor()
         return self._extractor
 
-    def extract(self, doc_ids: Iterable[str], *, force: bool = False) -> Iterator[ExtractResult]:
+    def extract(
+        self,
+        doc_ids: Iterable[str],
+        *,
+        force: bool = False,
+        area: Sequence[str] | None = None,
+    ) -> Iterator[ExtractResult]:
         """Extract stored documents and store their annotations and forecasts, one
         transaction each; documents already extracted by this extractor version are
         skipped unless ``force``. A document that fails is reported and the others go
-        on. When any was extracted, the assessment runs once after them all."""
+        on. When any was extracted, the assessment runs once after them all. ``area``:
+        a feed's area of interest (ISO2), before the source's and the settings'."""
         version = self.extractor.version
         todo: list[Document] = []
         extracted = 0
@@ -268,10 +276,10 @@ class Pipeline:
                 continue
             todo.append(doc)
             if len(todo) >= 32:
-                extracted += yield from self._extract_batch(todo)
+                extracted += yield from self._extract_batch(todo, area)
                 todo = []
         if todo:
-            extracted += yield from self._extract_batch(todo)
+            extracted += yield from self._extract_batch(todo, area)
         if extracted:
             self.assess()
 
@@ -279,18 +287,35 @@ class Pipeline:
         """Extract every stored document not yet extracted by this extractor version."""
         yield from self.extract(self.store.stale_documents(self.extractor.version), force=True)
 
-    def _extract_batch(self, docs: list[Document]) -> Generator[ExtractResult, None, int]:
+    def area_of_interest(self) -> tuple[str, ...]:
+        """The settings' area of interest (ISO2 codes), else the countries of the
+        organisation's assets (``app/area.py``); read once per pipeline."""
+        if self._area is None:
+            from tocsin.app.area import area_countries, assets_area
+
+            self._area = area_countries(self.settings.area_of_interest) or assets_area(
+                self.store.list_assets()
+            )
+        return self._area
+
+    def _extract_batch(
+        self, docs: list[Document], area: Sequence[str] | None = None
+    ) -> Generator[ExtractResult, None, int]:
+        from tocsin.app.area import document_areas
         from tocsin.app.assessment import store_extraction
 
+        areas = document_areas(
+            docs, default=self.area_of_interest(), registry=self.registry, feed=area
+        )
         try:
-            found = list(self.extractor.extract_many(docs))
+            found = list(self.extractor.extract_many(docs, areas=areas))
         except TocsinError:
             raise  # a missing model or a broken lexicon: nothing will work, say so once
         except Exception:  # one bad document must not sink the batch: retry one by one
             found = []
             for doc in docs:
                 try:
-                    found.append(self.extractor.extract(doc))
+                    found.append(self.extractor.extract(doc, area=areas[doc.id]))
                 except Exception as exc:
                     yield ExtractResult(doc.id, "failed", error=f"{doc.id}: {exc!r}")
         by_id = {doc.id: doc for doc in docs}

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from tocsin.app.area import area_countries
 from tocsin.app.digest import send_digests
 from tocsin.app.outbox import deliver
 from tocsin.app.pipeline import Hints, ItemResult, Pipeline
@@ -37,6 +38,7 @@ class WatchedFeed:
     interval: float = 900.0
     kind: Kind | None = None
     source: str | None = None
+    area_of_interest: tuple[str, ...] = ()  # ISO2 codes; empty: the source's or the settings'
 
 
 def _interval(value: object, where: str) -> float:
@@ -56,8 +58,16 @@ def _interval(value: object, where: str) -> float:
     return seconds
 
 
+def _strings(value: object) -> list[str]:
+    """A TOML string or list of strings as a list (anything else: one string of it)."""
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [str(value)] if value else []
+
+
 def load_watch_config(path: Path) -> list[WatchedFeed]:
-    """Read ``[[feed]]`` entries: url, interval (900, "15m", "1h"), kind, source."""
+    """Read ``[[feed]]`` entries: url, interval (900, "15m", "1h"), kind, source,
+    area_of_interest (countries or regions: where its places are looked for first)."""
     data = read_toml(path, missing="give the watch config's path")
     feeds = []
     for i, item in enumerate(data.get("feed", []), 1):
@@ -73,6 +83,9 @@ def load_watch_config(path: Path) -> list[WatchedFeed]:
                 interval=_interval(item.get("interval", 900), where),
                 kind=Kind(kind) if kind else None,
                 source=str(item["source"]) if item.get("source") else None,
+                area_of_interest=area_countries(
+                    _strings(item.get("area_of_interest", [])), where=f"{where}: area_of_interest"
+                ),
             )
         )
     if not feeds:
@@ -183,7 +196,8 @@ def run_watch(
                     for r in results
                     if r.doc_id and r.status in ("new", "near-copy", "updated")
                 ]
-                for extracted in pipeline.extract(changed):
+                area = feed.area_of_interest or None
+                for extracted in pipeline.extract(changed, area=area):
                     if extracted.error:
                         on_error(extracted.error)
             due[feed.url] = clock() + delay

@@ -36,9 +36,15 @@ def ingest_summary(counts: Counter[str]) -> str:
 
 
 def run_ingest(
-    pipeline: Pipeline, sources: Iterable[str], *, hints: Hints, as_json: bool
+    pipeline: Pipeline,
+    sources: Iterable[str],
+    *,
+    hints: Hints,
+    as_json: bool,
+    origins: dict[str, str] | None = None,
 ) -> tuple[Counter[str], list[str]]:
-    """Ingest and report; returns the counts and the ids of documents new or changed."""
+    """Ingest and report; returns the counts and the ids of documents new or changed
+    (and fills ``origins``, when given, with where each of them was read from)."""
     counts: Counter[str] = Counter()
     changed: list[str] = []
     show_progress = not as_json and err.is_terminal
@@ -55,6 +61,8 @@ def run_ingest(
             counts[result.status] += 1
             if result.doc_id and result.status in ("new", "near-copy", "updated"):
                 changed.append(result.doc_id)
+                if origins is not None:
+                    origins.setdefault(result.doc_id, result.origin)
             progress.update(task, description=f"ingesting: {ingest_summary(counts)}")
             report_ingested(result, as_json=as_json)
     return counts, changed
@@ -97,7 +105,11 @@ def ingest(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Ingest pages, feeds, files and folders; one line per document."""
+    """Ingest pages, feeds, files and folders; one line per document.
+
+    What is new or changed is then extracted (unless --no-extract), the same way with
+    --json, which adds one line per document extracted, as `tocsin extract --json`
+    writes them."""
     context: Context = ctx.obj
     settings = context.settings(
         allow_private=allow_private or None,
@@ -106,12 +118,17 @@ def ingest(
         extract=extract,
     )
     pipeline = Pipeline(context.store(settings), settings)
+    origins: dict[str, str] = {}
     try:
         counts, ids = run_ingest(
-            pipeline, sources, hints=Hints(kind=kind, source=source), as_json=as_json
+            pipeline,
+            sources,
+            hints=Hints(kind=kind, source=source),
+            as_json=as_json,
+            origins=origins,
         )
-        if settings.extract and ids and not as_json:
-            _run_extract(pipeline, ids, as_json=False, quiet=True)
+        if settings.extract and ids:  # with --json too: the same extraction, then assessment
+            _run_extract(pipeline, ids, as_json=as_json, quiet=True, origins=origins)
     finally:
         pipeline.close()
     if not as_json:
@@ -202,8 +219,7 @@ def extract(
     annotations are stored with the extractor version.
     """
     context: Context = ctx.obj
-    # a file named on the command line is read even when it is short (a note, a comment)
-    settings = context.settings(extract=False, min_words=1)
+    settings = context.settings(extract=False)  # read as `ingest` reads: short texts too
     store = context.store(settings)
     pipeline = Pipeline(store, settings)
     ids: list[str] = []
@@ -332,6 +348,7 @@ def print_document(doc: Document, *, text: bool = True) -> None:
     """A document's metadata, then (``text``) its text and its comments as a tree."""
     meta = [
         ("source", f"{doc.source.name} ({doc.kind.value})"),
+        ("form", doc.form.value),
         ("url", doc.url or doc.origin),
         ("author", doc.author or "—"),
         (

@@ -13,9 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from tocsin.knowledge.actors import (
+    Actor,
     ActorKnowledge,
     Alias,
     Country,
@@ -147,17 +149,81 @@ class ActorMatcher:
             node.entries.append(entry)
 
     def find(
-        self, text: str, *, country: str | None = None, lang: str = "en"
+        self,
+        text: str,
+        *,
+        country: str | None = None,
+        lang: str = "en",
+        when: date | None = None,
     ) -> list[ActorMention]:
         """Actor mentions in ``text``, left to right, the longest alias winning.
 
         ``country`` (ISO2 or name) resolves generic phrases to that country's generic
-        actors; without it they come back unresolved ("Civilians").
+        actors; without it they come back unresolved ("Civilians"). ``when`` names each
+        actor as ACLED did on that day (None: today's names).
         """
         where = self.knowledge.country(country) if country else None
-        return list(self._mentions(text, where, lang))
+        return list(self._mentions(text, where, lang, when))
 
-    def _mentions(self, text: str, where: Country | None, lang: str) -> Iterator[ActorMention]:
+    def acled_name(
+        self, actor_id: str, *, when: date | None = None, country: str | None = None
+    ) -> str | None:
+        """A known actor's ACLED name as of ``when``, its "{country}" (a communal
+        militia's) filled with ``country``, else the actor's first country; None for an
+        id the knowledge does not hold."""
+        actor = self.knowledge.actors.get(actor_id)
+        if actor is None:
+            return None
+        return self._named(actor, when, self._country(country))
+
+    def coded_parent(self, actor_id: str, *, when: date | None = None) -> tuple[Actor, str] | None:
+        """The parent ACLED codes with this sub-group's events as of ``when``, and how:
+        "actor" (the parent is the actor, the sub-group its associate) or "associate"
+        (the parent is the sub-group's associate); None where ACLED codes the group
+        alone."""
+        actor = self.knowledge.actors.get(actor_id)
+        if actor is None or actor.acled_parent is None:
+            return None
+        parent = self.knowledge.actors.get(actor.parent_on(when) or "")
+        return (parent, actor.acled_parent) if parent is not None else None
+
+    def regeneric(
+        self, surface: str, *, country: str, when: date | None = None
+    ) -> ActorMention | None:
+        """The generic phrase ``surface`` named for ``country`` (the event's, which may not
+        be the document's); None when it is not one generic phrase or the country is not
+        known."""
+        where = self._country(country)
+        if where is None:
+            return None
+        found = list(self._mentions(surface, where, "en", when))
+        if (
+            len(found) != 1
+            or not found[0].generic
+            or found[0].end - found[0].start < len(surface.strip())
+        ):
+            return None
+        return found[0]
+
+    def _country(self, country: str | None) -> Country | None:
+        if not country:
+            return None
+        try:
+            return self.knowledge.country(country)
+        except ValueError:
+            return None
+
+    def _named(self, actor: Actor, when: date | None, where: Country | None) -> str:
+        name = actor.acled_on(when)
+        if "{country}" not in name:
+            return name
+        if where is None and actor.countries:
+            where = self.knowledge.countries.get(actor.countries[0])
+        return name.replace("{country}", where.name_en if where else "").replace(" ()", "")
+
+    def _mentions(
+        self, text: str, where: Country | None, lang: str, when: date | None = None
+    ) -> Iterator[ActorMention]:
         tokens = _tokens(text, {})
         i, n = 0, len(tokens)
         named_end = -1  # end of the previous mention when it named an actor
@@ -184,36 +250,43 @@ class ActorMatcher:
             start, end = tokens[i].start, tokens[j - 1].end
             # "IS Sahel militants", "JNIM fighters": the generic noun is the named actor's
             if not (entry.generic and named_end >= 0 and not text[named_end:start].strip(" -")):
-                yield self._mention(text, start, end, entry, where, lang)
+                yield self._mention(text, start, end, entry, where, lang, when)
             named_end = -1 if entry.generic else end
             i = j
 
     def _mention(
-        self, text: str, start: int, end: int, entry: _Entry, where: Country | None, lang: str
+        self,
+        text: str,
+        start: int,
+        end: int,
+        entry: _Entry,
+        where: Country | None,
+        lang: str,
+        when: date | None = None,
     ) -> ActorMention:
         surface = text[start:end]
         if not entry.generic:
             actor = self.knowledge.actors[entry.target]
             return ActorMention(
                 start, end, surface, actor.id, actor.name(lang), actor.inter, False,
-                entry.descriptive, actor.acled,
+                entry.descriptive, self._named(actor, when, where),
             )  # fmt: skip
         return self._generic(
-            self.knowledge.generics[entry.target], where, start, end, surface, entry.descriptive
-        )
+            self.knowledge.generics[entry.target], where, start, end, surface,
+            entry.descriptive, when,
+        )  # fmt: skip
 
-    def generic(self, kind: str, *, country: str | None) -> ActorMention | None:
+    def generic(
+        self, kind: str, *, country: str | None, when: date | None = None
+    ) -> ActorMention | None:
         """The generic actor of ``kind`` ("armed-group", "civilians", "military",
-        "protesters", ...) for ``country``, as a mention without a span (start = end = 0);
-        None when the kind or the country is not known."""
+        "protesters", ...) for ``country``, as a mention without a span (start = end = 0),
+        named as of ``when``; None when the kind or the country is not known."""
         found = self.knowledge.generics.get(kind)
-        if found is None or not country:
+        where = self._country(country)
+        if found is None or where is None:
             return None
-        try:
-            where = self.knowledge.country(country)
-        except ValueError:
-            return None
-        return self._generic(found, where, 0, 0, "", False)
+        return self._generic(found, where, 0, 0, "", False, when)
 
     def _generic(
         self,
@@ -223,6 +296,7 @@ class ActorMatcher:
         end: int,
         surface: str,
         descriptive: bool,
+        when: date | None = None,
     ) -> ActorMention:
         if where is None:
             return ActorMention(
@@ -231,10 +305,10 @@ class ActorMatcher:
             )  # fmt: skip
         if kind.role and (ref := where.role(kind.role)):
             actor = self.knowledge.actors[ref]
+            acled = self._named(actor, when, where)
             return ActorMention(
-                start, end, surface, actor.id, actor.acled, actor.inter, True, descriptive,
-                actor.acled,
-            )  # fmt: skip
+                start, end, surface, actor.id, acled, actor.inter, True, descriptive, acled
+            )
         period = f" ({where.period})" if where.period else ""
         acled = kind.acled.format(country=where.name_en, period=period)
         actor_id = _slug(acled)

@@ -14,7 +14,7 @@ focus; generic actors ("des civils", "soldiers") are then named for that country
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import metadata
@@ -88,8 +88,12 @@ class Extractor:
         gazetteer: Gazetteer | None = None,
         actors: ActorMatcher | None = None,
         events: bool = True,
+        area_of_interest: Sequence[str] = (),
     ) -> None:
         self._models = models
+        # where the organisation works (ISO2 codes): place candidates there come before
+        # namesakes abroad; ``extract_many(areas=...)`` overrides it per document
+        self.area_of_interest = tuple(area_of_interest)
         self.events = events  # False: leave event reports out (the benchmark's baseline)
         self._gazetteer = gazetteer
         self._actors = actors
@@ -157,37 +161,51 @@ class Extractor:
         return self._sourcing_lexicon
 
     # extraction ----------------------------------------------------------------
-    def extract(self, doc: Document, *, country_hint: str | None = None) -> Annotations:
-        """Annotations for one document (body and comments)."""
-        return next(self.extract_many([doc], country_hints={doc.id: country_hint}))
+    def extract(
+        self,
+        doc: Document,
+        *,
+        country_hint: str | None = None,
+        area: Sequence[str] | None = None,
+    ) -> Annotations:
+        """Annotations for one document (body and comments); ``area``: its area of
+        interest (ISO2 codes) when not the extractor's."""
+        areas = {doc.id: area} if area is not None else None
+        return next(self.extract_many([doc], country_hints={doc.id: country_hint}, areas=areas))
 
     def extract_many(
         self,
         docs: Iterable[Document],
         *,
         country_hints: dict[str, str | None] | None = None,
+        areas: Mapping[str, Sequence[str]] | None = None,
         batch_docs: int = 32,
     ) -> Iterator[Annotations]:
-        """Annotations for many documents, in order; the models see them in batches."""
+        """Annotations for many documents, in order; the models see them in batches.
+        ``areas``: a document's own area of interest (its feed's or its source's), by id."""
         hints = country_hints or {}
         batch: list[Document] = []
         for doc in docs:
             batch.append(doc)
             if len(batch) >= batch_docs:
-                yield from self._extract_batch(batch, hints)
+                yield from self._extract_batch(batch, hints, areas or {})
                 batch = []
         if batch:
-            yield from self._extract_batch(batch, hints)
+            yield from self._extract_batch(batch, hints, areas or {})
 
     def _extract_batch(
-        self, docs: Sequence[Document], hints: dict[str, str | None]
+        self,
+        docs: Sequence[Document],
+        hints: dict[str, str | None],
+        areas: Mapping[str, Sequence[str]],
     ) -> Iterator[Annotations]:
         all_parts = [_parts(doc) for doc in docs]
         flat = [(part.text, part.lang) for parts in all_parts for part in parts]
         analyses = iter(self.models.analyse_many(flat))
         for doc, parts in zip(docs, all_parts, strict=True):
             analysed = [next(analyses) for _ in parts]
-            yield self._annotate(doc, parts, analysed, hints.get(doc.id))
+            area = areas.get(doc.id, self.area_of_interest)
+            yield self._annotate(doc, parts, analysed, hints.get(doc.id), area)
 
     def _annotate(
         self,
@@ -195,6 +213,7 @@ class Extractor:
         parts: list[_Part],
         analyses: list[TextAnalysis],
         country_hint: str | None,
+        area: Sequence[str] = (),
     ) -> Annotations:
         matcher = self.actors
         named: dict[str, list[ActorMention]] = {}
@@ -209,9 +228,10 @@ class Extractor:
             document_id=doc.id,
             exclude=exclude,
             country_hint=country_hint,
+            area=area,
         )
         # the caller's word on the story's country comes first for naming generic actors
-        focus = country_hint or document_focus(places)
+        focus = country_hint or document_focus(places) or (area[0] if len(area) == 1 else None)
         actors: list[ActorRef] = []
         times: list[TimeRef] = []
         attributions: list[Attribution] = []
@@ -259,6 +279,7 @@ class Extractor:
                 attributions=part_attributions,
                 judgments=part_judgments,
                 generic=_generic_of(matcher, doc.id, part.name, focus),
+                naming=matcher,
                 focus=country,
                 country=focus,
             )

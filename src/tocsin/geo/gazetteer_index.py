@@ -18,7 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple, TypeAlias
 
-SCHEMA_VERSION = "3"  # 2: short names of countries ("Russie"); 3: keys fold "œ" as "oe"
+SCHEMA_VERSION = "4"  # 2: short names of countries ("Russie"); 3: keys fold "œ" as "oe";
+# 4: points of countries and first-level subdivisions, extra names, continents and oceans
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

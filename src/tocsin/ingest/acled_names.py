@@ -135,9 +135,18 @@ class AcledActors:
     def __init__(self, knowledge: ActorKnowledge, countries: AcledCountries) -> None:
         self._id_by_name: dict[str, str] = {}
         self._name_by_id: dict[str, str] = {}
+        self._named: list[tuple[re.Pattern[str], str]] = []  # "Dozo Communal Militia (…)"
         for actor in knowledge.actors.values():
-            self._id_by_name.setdefault(actor.acled, actor.id)
-            self._name_by_id[actor.id] = actor.acled
+            acled = actor.acled
+            if "{country}" in acled:  # named for the event's country: the first by default
+                self._named.append((_template(acled), actor.id))
+                home = knowledge.countries.get(actor.countries[0]) if actor.countries else None
+                acled = acled.replace("{country}", home.name_en if home else "")
+                acled = acled.replace(" ()", "")
+            self._id_by_name.setdefault(acled, actor.id)
+            self._name_by_id[actor.id] = acled
+            for dated in actor.names:  # its names in earlier periods
+                self._id_by_name.setdefault(dated.acled, actor.id)
         for country in knowledge.countries.values():
             for _role, ref in country.roles:  # the country's own forces win a shared name
                 self._id_by_name[knowledge.actors[ref].acled] = ref
@@ -168,6 +177,8 @@ class AcledActors:
         """The actor id of an ACLED name, or None."""
         if (found := self._id_by_name.get(name)) is not None:
             return found
+        if (named := next((i for t, i in self._named if t.fullmatch(name)), None)) is not None:
+            return named
         if any(t.fullmatch(name) for t in self._templates):
             return slug(name)
         return None

@@ -1,5 +1,6 @@
 """Building a Document from a parsed page: its id and content hash, its source (from the
-outlet registry), its language, and its comments' stable ids and languages.
+outlet registry), its language, its form (an article or a short report, read from the
+text by ``text/forms.py``), and its comments' stable ids and languages.
 
 Values in, values out: whether the document is a copy of one stored, and storing it,
 are the application's business (``app/pipeline.py``).
@@ -17,6 +18,7 @@ from tocsin.ingest.dedup import content_hash, normalise
 from tocsin.ingest.language import detect_language
 from tocsin.knowledge.outlets import OutletRegistry
 from tocsin.models import Comment, Document, Kind, ParsedPage
+from tocsin.text.forms import text_form
 
 __all__ = ["Hints", "build_document", "settle_comments"]
 
@@ -38,8 +40,9 @@ def build_document(
     hints: Hints = Hints(),
     outlet: str | None = None,
 ) -> Document:
-    """Settle identity, source, language and comment ids of a parsed page. The outlet's
-    name is the user's (``hints``), else ``outlet`` (a feed's title), else the page's."""
+    """Settle identity, source, language, form and comment ids of a parsed page. The
+    outlet's name is the user's (``hints``), else ``outlet`` (a feed's title), else the
+    page's. A short text is a document like any other: its form says it is a report."""
     language = detect_language(page.text, languages=languages, hint=page.language)
     digest = content_hash(page.text)
     doc_id = "d" + digest[:16]
@@ -67,6 +70,7 @@ def build_document(
         kind=source.kind,
         comments=settle_comments(doc_id, page.comments, languages=languages, hint=language),
         origin=page.origin,
+        form=text_form(page.text),
     )
 
 

@@ -117,10 +117,25 @@ def _strip_title(text: str, title: str | None) -> str:
     return "\n\n".join(line.strip() for line in lines if line.strip())
 
 
+_SENTENCE = re.compile(r"\w[^.!?…]*\s\w[^.!?…]*[.!?…]")  # two words or more, then a stop
+
+
+def _reads_as_prose(text: str, tree: lxml.html.HtmlElement) -> bool:
+    """Whether a short page's text is written prose (a post, a two-sentence report), not
+    the links and labels of a home, list or menu page: a sentence, and most of its words
+    outside the links it shows (a menu the extraction left out does not count)."""
+    flat = " ".join(text.split())
+    anchors = {" ".join(a.text_content().split()) for a in tree.iter("a")}
+    linked = sum(len(anchor.split()) for anchor in anchors if anchor and anchor in flat)
+    return bool(_SENTENCE.search(text)) and linked * 2 < len(flat.split())
+
+
 def parse_tree(
     tree: lxml.html.HtmlElement, *, origin: str, url: str | None = None, min_words: int = 0
 ) -> ParsedPage:
-    """Everything we keep from a parsed page."""
+    """Everything we keep from a parsed page. A page with no text is refused, and so is
+    one of fewer than ``min_words`` words that does not read as prose (links and labels:
+    a home, list or menu page); a short post or report is kept."""
     meta = _meta(tree)
     lang = _language(tree, meta)
     article, comments = split_html_comments(tree, lang_hint=lang)
@@ -131,8 +146,8 @@ def parse_tree(
     title = getattr(extracted, "title", None) or meta.get("og:title")
     text = _strip_title(text, title)
     words = len(text.split())
-    if words < max(min_words, 1):
-        what = "no article text" if words == 0 else f"only {words} words of article text"
+    if words == 0 or (words < min_words and not _reads_as_prose(text, article)):
+        what = "no article text" if words == 0 else f"only {words} words of links or labels"
         raise InputError(
             origin,
             f"{what} found; this does not look like an article",

@@ -247,13 +247,17 @@ def read_page(
     markdown: bool = False,
     min_words: int,
 ) -> Page | Unreadable:
-    """An HTML page, or with ``plain`` a text (Markdown with ``markdown``) page, of at
-    least ``min_words`` words."""
+    """An HTML page, or with ``plain`` a text (Markdown with ``markdown``) page.
+
+    A text is kept however short (a one-line note is a document: its form says it is a
+    report); only a text with no words is refused. An HTML page under ``min_words``
+    words must read as prose, not as links or labels (a home or list page is not an
+    article): see :func:`~tocsin.ingest.pages.parse_tree`."""
     try:
         if plain:
             page = parse_text(decode(data, declared=charset), origin=origin, markdown=markdown)
-            if len(page.text.split()) < max(min_words, 1):
-                raise InputError(origin, "too little text to be an article", "check the file")
+            if not page.text.split():
+                raise InputError(origin, "no text", "check the file: it is empty or blank")
             page = replace(page, url=url)
         else:
             page = parse_html(data, origin=origin, url=url, charset=charset, min_words=min_words)
@@ -270,14 +274,21 @@ def read_feed(data: bytes, *, origin: str) -> Iterator[FeedItem]:
 
 
 def read_entry(item: FeedItem, *, fetcher: Callable[[], Fetcher], min_words: int) -> Iterator[Read]:
-    """A feed item: its text when the feed carries it in full, else the page (or feed)
-    at its link; a link that cannot be fetched is :class:`Unreadable`."""
-    page = entry_page(item.entry, origin=item.origin, min_words=min_words)
-    if page is not None:
-        yield Page(page, outlet=item.outlet)
-    elif item.link and is_url(item.link):
+    """A feed item: its text when the feed carries it in full (``min_words`` words or
+    more), else the page (or feed) at its link. A short text is a document too: kept
+    when the item has no link, or when the page at the link holds no article. A link
+    that cannot be fetched is :class:`Unreadable` (the next poll tries it again)."""
+    own = entry_page(item.entry, origin=item.origin, min_words=1)
+    linked = bool(item.link and is_url(item.link))
+    if own is not None and (not linked or len(own.text.split()) >= max(min_words, 1)):
+        yield Page(own, outlet=item.outlet)
+    elif item.link and linked:
         try:
-            yield from read_url(item.link, fetcher=fetcher, min_words=min_words)
+            for read in read_url(item.link, fetcher=fetcher, min_words=min_words):
+                # the linked page is no article (a post's page, a script): the feed's text is
+                yield (
+                    Page(own, outlet=item.outlet) if own and isinstance(read, Unreadable) else read
+                )
         except InputError as exc:
             yield Unreadable(item.origin, str(exc))
     else:

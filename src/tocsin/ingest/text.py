@@ -93,11 +93,25 @@ def clean_author(value: str | None) -> str | None:
     return value[:200] or None
 
 
+# The end of a sentence: a first line that ends so is the text's first sentence, no title.
+_SENTENCE_END = re.compile(r"[.!…]['\"»”’)\]]*\s*$")
+
+
+def _title_line(line: str, *, markdown: bool) -> bool:
+    """Whether the first line of a text is its title: a Markdown heading, or a short line
+    that does not end as a sentence does ("Note de situation", "Attaque à Boni ?")."""
+    if markdown and line.lstrip().startswith("#"):
+        return True
+    return len(line) <= 250 and not _SENTENCE_END.search(line)
+
+
 def parse_text(
     text: str, *, origin: str, markdown: bool = False, lang_hint: str | None = None
 ) -> ParsedPage:
-    """A page kept as plain text or Markdown: the first line is the title; a "Par X" / "By X"
-    line and a date line near the top are read and removed; comments are split off."""
+    """A page kept as plain text or Markdown: the first line is the title unless it reads
+    as the first sentence; a "Par X" / "By X" line and a date line near the top are read
+    and removed; comments are split off. The text is never left empty for a title: a
+    one-line note is its own body (and its title)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     body, comments = split_text_comments(text, lang_hint=lang_hint)
     lines = body.strip("\n").split("\n")
@@ -106,7 +120,8 @@ def parse_text(
     published: tuple[datetime, Precision] | None = None
     while lines and not lines[0].strip():
         lines.pop(0)
-    if lines and len(lines[0]) <= 250:
+    first = lines[0] if lines else ""
+    if lines and _title_line(first, markdown=markdown):
         title = lines.pop(0).strip().lstrip("#").strip() or None
     head = 0
     while head < len(lines) and head < 6:
@@ -129,6 +144,8 @@ def parse_text(
     rest = _markdown_to_text(rest) if markdown else _BLANKS.sub("\n\n", rest).strip()
     if markdown and title:
         title = re.sub(r"[*_`]", "", title).strip() or None
+    if not rest.split() and title:  # nothing but the title line: it is the whole note
+        rest = _markdown_to_text(first) if markdown else first.strip()
     return ParsedPage(
         text=rest,
         origin=origin,

@@ -3,17 +3,31 @@
 Actors with their aliases, the countries that generic actors are named after, and
 per-language lexicons of generic phrases ("des hommes armés non identifiés", "soldiers").
 A user's file in the same format adds to it; a broken file is a one-line ``ConfigError``.
+The ACLED naming of actors (dated names, parent-group coding, community tables) is read
+by :mod:`tocsin.knowledge.actor_names`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from tocsin.config import read_toml
 from tocsin.errors import ConfigError
+from tocsin.knowledge.actor_names import (
+    ID,
+    LANGS,
+    Community,
+    DatedName,
+    fail,
+    read_community,
+    read_dated_names,
+    read_parent_rule,
+    read_string,
+)
 from tocsin.knowledge.files import (
     knowledge_path,
     knowledge_source,
@@ -38,8 +52,6 @@ TYPES = frozenset(
         "international organisation",
     }
 )
-LANGS = frozenset({"fr", "en"})
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ISO2 = re.compile(r"^[A-Z]{2}$")
 
 # ---------------------------------------------------------------------------
@@ -78,9 +90,33 @@ class Actor:
     succeeded: tuple[Relation, ...] = ()
     associated: tuple[str, ...] = ()
     aliases: tuple[Alias, ...] = ()
+    names: tuple[DatedName, ...] = ()  # ACLED's names by period; ``acled`` is today's
+    # how ACLED codes a sub-group's events: "actor" (the parent as actor, the sub-group
+    # as its associate), "associate" (the sub-group as actor, the parent as associate)
+    acled_parent: str | None = None
 
     def name(self, lang: str = "en") -> str:
         return self.name_fr if lang == "fr" else self.name_en
+
+    def acled_on(self, when: date | None) -> str:
+        """The ACLED name as of ``when`` (None: today's): the dated name that holds
+        then, else ``acled``."""
+        if when is not None:
+            for dated in self.names:
+                if dated.holds(when):
+                    return dated.acled
+        return self.acled
+
+    def parent_on(self, when: date | None) -> str | None:
+        """The id of the parent this actor belonged to in ``when``'s year (None: today),
+        or None."""
+        year = when.year if when is not None else None
+        for rel in self.parents:
+            if year is None and rel.until is None:
+                return rel.id
+            if year is not None and (rel.since or 0) <= year <= (rel.until or 9999):
+                return rel.id
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,11 +172,11 @@ class ActorKnowledge:
 _ACTOR_KEYS = frozenset(
     {
         "id", "name_en", "name_fr", "acled", "type", "inter", "countries", "since", "until",
-        "parents", "succeeded", "associated", "aliases",
+        "parents", "succeeded", "associated", "aliases", "names", "acled_parent",
     }
 )  # fmt: skip
 _COUNTRY_KEYS = frozenset(
-    {"name_en", "name_fr", "aliases", "period", "military", "police", "government"}
+    {"name_en", "name_fr", "aliases", "period", "military", "police", "gendarmerie", "government"}
 )
 _GENERIC_KEYS = frozenset({"name", "acled", "inter", "role", "en", "fr"})
 _LIST_KEYS = ("aliases", "parents", "succeeded", "associated", "countries")
@@ -197,13 +233,17 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _check(data: dict[str, Any], path: Path) -> dict[str, Any]:
-    unknown = set(data) - {"actor", "country", "generic", "words"}
+    unknown = set(data) - {"actor", "country", "generic", "community", "words"}
     if unknown:
         raise ConfigError(
             f"{path}: unknown table(s) {', '.join(sorted(unknown))}; "
-            "use [[actor]], [country.XX], [generic.KIND] or [words.LANG]"
+            "use [[actor]], [country.XX], [generic.KIND], [community.ID] or [words.LANG]"
         )
-    for key, kind in (("actor", list), ("country", dict), ("generic", dict), ("words", dict)):
+    shapes = (
+        ("actor", list), ("country", dict), ("generic", dict), ("community", dict),
+        ("words", dict),
+    )  # fmt: skip
+    for key, kind in shapes:
         if key in data and not isinstance(data[key], kind):
             raise ConfigError(f"{path}: '{key}' has the wrong shape; see knowledge/actors.toml")
     return data
@@ -224,7 +264,7 @@ def _merge(base: dict[str, Any], extra: dict[str, Any], path: Path) -> None:
                 old[key] = value + [v for v in old.get(key, []) if v not in value]
             else:
                 old[key] = value
-    for table in ("country", "generic"):
+    for table in ("country", "generic", "community"):
         for key, value in extra.get(table, {}).items():
             if not isinstance(value, dict):
                 raise ConfigError(f"{path}: [{table}.{key}] must be a table")
@@ -265,21 +305,17 @@ def _build(data: dict[str, Any], path: Path) -> ActorKnowledge:
                 raise ConfigError(
                     f"{path}: [country.{c.iso2}] {role} = {ref!r} is not a known actor"
                 )
-    generics = {k: _generic(k, raw, path) for k, raw in data.get("generic", {}).items()}
+    generics: dict[str, GenericKind] = {}
+    communities = data.get("community", {})
+    for key, raw in data.get("generic", {}).items():
+        generic = _generic(key, raw, path)
+        if "{community}" not in generic.acled:
+            generics[key] = generic
+            continue
+        for community, forms in sorted(communities.items()):
+            found = _community_kind(generic, read_community(community, forms, path))
+            generics[found.kind] = found
     return ActorKnowledge(actors=actors, countries=countries, generics=generics)
-
-
-def _fail(path: Path, where: str, problem: str) -> ConfigError:
-    return ConfigError(f"{path}: {where}: {problem}; see the format at the top of actors.toml")
-
-
-def _str(raw: dict[str, Any], key: str, path: Path, where: str, *, required: bool = True) -> str:
-    value = raw.get(key)
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or not value.strip():
-        raise _fail(path, where, f"'{key}' must be a non-empty string")
-    return value.strip()
 
 
 def _year(raw: dict[str, Any], key: str, path: Path, where: str) -> int | None:
@@ -287,39 +323,39 @@ def _year(raw: dict[str, Any], key: str, path: Path, where: str) -> int | None:
     if value is None:
         return None
     if not isinstance(value, int) or isinstance(value, bool) or not 1900 <= value <= 2100:
-        raise _fail(path, where, f"'{key}' must be a year")
+        raise fail(path, where, f"'{key}' must be a year")
     return value
 
 
 def _inter(raw: dict[str, Any], path: Path, where: str) -> int:
     value = raw.get("inter")
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 8:
-        raise _fail(path, where, "'inter' must be an ACLED inter code from 1 to 8")
+        raise fail(path, where, "'inter' must be an ACLED inter code from 1 to 8")
     return value
 
 
 def _aliases(values: Any, path: Path, where: str) -> tuple[Alias, ...]:
     if not isinstance(values, list):
-        raise _fail(path, where, "aliases must be a list")
+        raise fail(path, where, "aliases must be a list")
     out = []
     for v in values:
         if isinstance(v, str):
             out.append(Alias(v))
             continue
         if not isinstance(v, dict) or not isinstance(v.get("text"), str):
-            raise _fail(path, where, f"alias {v!r} must be a string or a table with 'text'")
+            raise fail(path, where, f"alias {v!r} must be a string or a table with 'text'")
         if set(v) - {"text", "lang", "descriptive", "cased"}:
-            raise _fail(path, where, f"alias {v['text']!r} has unknown keys")
+            raise fail(path, where, f"alias {v['text']!r} has unknown keys")
         lang = v.get("lang")
         if lang is not None and lang not in LANGS:
-            raise _fail(path, where, f"alias {v['text']!r}: lang must be one of {sorted(LANGS)}")
+            raise fail(path, where, f"alias {v['text']!r}: lang must be one of {sorted(LANGS)}")
         out.append(Alias(v["text"], lang, bool(v.get("descriptive")), bool(v.get("cased"))))
     return tuple(out)
 
 
 def _relations(values: Any, path: Path, where: str, key: str) -> tuple[Relation, ...]:
     if not isinstance(values, list):
-        raise _fail(path, where, f"'{key}' must be a list")
+        raise fail(path, where, f"'{key}' must be a list")
     out = []
     for v in values:
         if isinstance(v, str):
@@ -330,7 +366,7 @@ def _relations(values: Any, path: Path, where: str, key: str) -> tuple[Relation,
                 Relation(v["id"], _year(v, "since", path, rel), _year(v, "until", path, rel))
             )
         else:
-            raise _fail(path, where, f"'{key}' entries must be ids or {{ id = ... }} tables")
+            raise fail(path, where, f"'{key}' entries must be ids or {{ id = ... }} tables")
     return tuple(out)
 
 
@@ -338,26 +374,26 @@ def _actor(raw: Any, path: Path) -> Actor:
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: [[actor]] entries must be tables")
     where = f"actor {raw.get('id', '?')!r}"
-    actor_id = _str(raw, "id", path, where)
-    if not _ID.match(actor_id):
-        raise _fail(path, where, "'id' must be lower case letters, digits and '-'")
+    actor_id = read_string(raw, "id", path, where)
+    if not ID.match(actor_id):
+        raise fail(path, where, "'id' must be lower case letters, digits and '-'")
     if unknown := set(raw) - _ACTOR_KEYS:
-        raise _fail(path, where, f"unknown key(s) {', '.join(sorted(unknown))}")
-    kind = _str(raw, "type", path, where)
+        raise fail(path, where, f"unknown key(s) {', '.join(sorted(unknown))}")
+    kind = read_string(raw, "type", path, where)
     if kind not in TYPES:
-        raise _fail(path, where, f"type {kind!r} is not one of {', '.join(sorted(TYPES))}")
+        raise fail(path, where, f"type {kind!r} is not one of {', '.join(sorted(TYPES))}")
     countries = raw.get("countries", [])
     if not isinstance(countries, list) or not all(isinstance(c, str) for c in countries):
-        raise _fail(path, where, "'countries' must be a list of ISO2 codes")
+        raise fail(path, where, "'countries' must be a list of ISO2 codes")
     associated = raw.get("associated", [])
     if not isinstance(associated, list) or not all(isinstance(c, str) for c in associated):
-        raise _fail(path, where, "'associated' must be a list of actor ids")
-    name_en = _str(raw, "name_en", path, where)
+        raise fail(path, where, "'associated' must be a list of actor ids")
+    name_en = read_string(raw, "name_en", path, where)
     return Actor(
         id=actor_id,
         name_en=name_en,
-        name_fr=_str(raw, "name_fr", path, where, required=False) or name_en,
-        acled=_str(raw, "acled", path, where, required=False) or name_en,
+        name_fr=read_string(raw, "name_fr", path, where, required=False) or name_en,
+        acled=read_string(raw, "acled", path, where, required=False) or name_en,
         type=kind,
         inter=_inter(raw, path, where),
         countries=tuple(countries),
@@ -367,49 +403,72 @@ def _actor(raw: Any, path: Path) -> Actor:
         succeeded=_relations(raw.get("succeeded", []), path, where, "succeeded"),
         associated=tuple(associated),
         aliases=_aliases(raw.get("aliases", []), path, where),
+        names=read_dated_names(raw.get("names", []), path, where),
+        acled_parent=read_parent_rule(raw, path, where),
     )
 
 
 def _country(iso: str, raw: Any, path: Path) -> Country:
     where = f"[country.{iso}]"
     if not _ISO2.match(iso) or not isinstance(raw, dict):
-        raise _fail(path, where, "countries are tables named by ISO2 code, [country.ML]")
+        raise fail(path, where, "countries are tables named by ISO2 code, [country.ML]")
     if unknown := set(raw) - _COUNTRY_KEYS:
-        raise _fail(path, where, f"unknown key(s) {', '.join(sorted(unknown))}")
+        raise fail(path, where, f"unknown key(s) {', '.join(sorted(unknown))}")
     aliases = raw.get("aliases", [])
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-        raise _fail(path, where, "'aliases' must be a list of names")
-    name_en = _str(raw, "name_en", path, where)
+        raise fail(path, where, "'aliases' must be a list of names")
+    name_en = read_string(raw, "name_en", path, where)
     roles = tuple(
-        (role, _str(raw, role, path, where))
-        for role in ("military", "police", "government")
+        (role, read_string(raw, role, path, where))
+        for role in ("military", "police", "gendarmerie", "government")
         if role in raw
     )
     return Country(
         iso2=iso,
         name_en=name_en,
-        name_fr=_str(raw, "name_fr", path, where, required=False) or name_en,
+        name_fr=read_string(raw, "name_fr", path, where, required=False) or name_en,
         aliases=tuple(aliases),
-        period=_str(raw, "period", path, where, required=False) or None,
+        period=read_string(raw, "period", path, where, required=False) or None,
         roles=roles,
+    )
+
+
+def _community_kind(generic: GenericKind, community: Community) -> GenericKind:
+    """A community's militia from a generic with "{community}": "Fulani militiamen",
+    "miliciens peuls" -> "Fulani Ethnic Militia (Mali)"."""
+    phrases: list[Alias] = []
+    for lang, forms in community.forms:
+        for phrase in generic.phrases:
+            if phrase.lang != lang:
+                continue
+            for form in forms:
+                text = phrase.text.replace("{community}", form)
+                phrases.append(Alias(text, lang, phrase.descriptive, phrase.cased))
+    return GenericKind(
+        kind=f"{generic.kind}-{community.id}",
+        name=generic.name.replace("{community}", community.acled),
+        acled=generic.acled.replace("{community}", community.acled),
+        inter=generic.inter,
+        role=generic.role,
+        phrases=tuple(phrases),
     )
 
 
 def _generic(kind: str, raw: Any, path: Path) -> GenericKind:
     where = f"[generic.{kind}]"
     if not isinstance(raw, dict):
-        raise _fail(path, where, "must be a table")
+        raise fail(path, where, "must be a table")
     if unknown := set(raw) - _GENERIC_KEYS:
-        raise _fail(path, where, f"unknown key(s) {', '.join(sorted(unknown))}")
+        raise fail(path, where, f"unknown key(s) {', '.join(sorted(unknown))}")
     phrases: list[Alias] = []
     for lang in sorted(LANGS):
         for alias in _aliases(raw.get(lang, []), path, where):
             phrases.append(Alias(alias.text, lang, alias.descriptive, alias.cased))
     return GenericKind(
         kind=kind,
-        name=_str(raw, "name", path, where),
-        acled=_str(raw, "acled", path, where),
+        name=read_string(raw, "name", path, where),
+        acled=read_string(raw, "acled", path, where),
         inter=_inter(raw, path, where),
-        role=_str(raw, "role", path, where, required=False) or None,
+        role=read_string(raw, "role", path, where, required=False) or None,
         phrases=tuple(phrases),
     )

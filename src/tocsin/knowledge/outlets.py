@@ -30,6 +30,8 @@ class Outlet:
     files: tuple[str, ...] = ()  # glob patterns of local file names that come from it
     reliability: str | None = None  # Admiralty letter A–F given in the registry, if any
     reliability_reason: str = ""  # why that letter ("wire agency with a correction policy")
+    # where the outlet reports from: countries or regions, as the setting area_of_interest
+    area_of_interest: tuple[str, ...] = ()
 
 
 class OutletRegistry:
@@ -111,6 +113,14 @@ def _outlets(data: dict[str, Any], path: Path) -> list[Outlet]:
         domains = item.get("domains") or ([item["domain"]] if item.get("domain") else [])
         files = item.get("files") or []
         letter, reason = _reliability(path, item)
+        area = item.get("area_of_interest") or []
+        if isinstance(area, str):
+            area = [area]
+        if not isinstance(area, list) or not all(isinstance(a, str) for a in area):
+            raise ConfigError(
+                f"{path}: source {item['name']!r}: area_of_interest must be a list of "
+                'countries or regions, such as ["ML", "BF", "NE"]'
+            )
         outlets.append(
             Outlet(
                 name=str(item["name"]),
@@ -119,6 +129,7 @@ def _outlets(data: dict[str, Any], path: Path) -> list[Outlet]:
                 files=tuple(files),
                 reliability=letter,
                 reliability_reason=reason,
+                area_of_interest=tuple(area),
             )
         )
     return outlets

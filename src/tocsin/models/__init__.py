@@ -63,6 +63,7 @@ from tocsin.models.comments import (
 from tocsin.models.documents import (
     Comment,
     Document,
+    Form,
     Kind,
     ParsedPage,
     Precision,
@@ -126,6 +127,7 @@ __all__ = [
     "EventFilter",
     "EventReport",
     "Forecast",
+    "Form",
     "Judgment",
     "Kind",
     "OutboxMessage",

@@ -18,6 +18,14 @@ class Kind(StrEnum):
     COMMENT = "comment"
 
 
+class Form(StrEnum):
+    """What shape a text has: a full article, or a short report (a one-line note, a post,
+    a two-sentence report). Both are documents, stored and extracted alike."""
+
+    ARTICLE = "article"
+    REPORT = "report"
+
+
 class Precision(StrEnum):
     """How precise a date is. No date is better than an invented one."""
 
@@ -58,7 +66,9 @@ class Document:
 
     ``id`` is stable: derived from the normalised content hash, so ingesting the
     same content twice yields the same id. ``duplicate_of`` links a near-copy
-    (syndicated or lightly edited) to the document it copies.
+    (syndicated or lightly edited) to the document it copies. ``form`` says whether
+    the text is an article or a short report (``ingest/documents.py`` reads it from
+    the text; the default only serves documents made by hand).
     """
 
     id: str
@@ -76,6 +86,7 @@ class Document:
     comments: tuple[Comment, ...] = ()
     duplicate_of: str | None = None
     origin: str = ""  # where it came from: URL, file path, "stdin", feed URL
+    form: Form = Form.ARTICLE
 
 
 @dataclass(frozen=True, slots=True)

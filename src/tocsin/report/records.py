@@ -325,6 +325,8 @@ class DocumentLine(Protocol):
     @property
     def kind(self) -> str: ...
     @property
+    def form(self) -> str: ...
+    @property
     def language(self) -> str | None: ...
     @property
     def published(self) -> datetime | None: ...
@@ -348,6 +350,7 @@ def document_row_plain(row: DocumentLine) -> dict[str, Any]:
     plain.update(
         source=row.source,
         kind=row.kind,
+        form=row.form,
         language=row.language,
         published=_iso(row.published),
         published_precision=str(row.published_precision) if row.published_precision else None,
@@ -408,6 +411,7 @@ def document_plain(doc: Document, *, local: bool = False) -> dict[str, Any]:
             "reliability_reason": src.reliability_reason,
         },
         "kind": str(doc.kind),
+        "form": str(doc.form),  # "article" or "report"
         "author": doc.author,
         "published": _iso(doc.published),
         "published_precision": str(doc.published_precision) if doc.published_precision else None,

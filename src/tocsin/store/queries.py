@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from tocsin.models import Comment, Document, Kind, Precision, Source
+from tocsin.models import Comment, Document, Form, Kind, Precision, Source
 from tocsin.store.columns import object_of, utc
 from tocsin.store.tables import comments, documents, feeds, sources
 
@@ -34,6 +34,7 @@ class DocumentRow:
     title: str | None
     source: str
     kind: str
+    form: str  # "article" or "report"
     language: str | None
     published: datetime | None
     published_precision: Precision | None
@@ -123,6 +124,7 @@ def save_document(
             published_precision=doc.published_precision.value if doc.published_precision else None,
             language=doc.language,
             kind=doc.kind.value,
+            form=doc.form.value,
             text=doc.text,
             content_hash=doc.content_hash,
             minhash=minhash,
@@ -179,6 +181,7 @@ def get_document(conn: Connection, doc_id: str) -> Document | None:
         kind=Kind(row.kind),
         duplicate_of=row.duplicate_of,
         origin=row.origin,
+        form=Form(row.form),
         comments=tuple(
             object_of(
                 Comment,
@@ -197,6 +200,7 @@ LISTED_COLUMNS = (
     documents.c.title,
     sources.c.name.label("source"),
     documents.c.kind,
+    documents.c.form,
     documents.c.language,
     documents.c.published,
     documents.c.published_precision,

@@ -76,6 +76,7 @@ class DocumentItem:
     source_id: str
     source: str  # the source's name
     kind: str
+    form: str  # "article" or "report"
     language: str | None
     published: datetime | None
     published_precision: Precision | None

@@ -50,6 +50,7 @@ documents = Table(
     Column("published_precision", String(8)),
     Column("language", String(8)),
     Column("kind", String(20), nullable=False),
+    Column("form", String(10), nullable=False, server_default="article"),  # or "report"
     Column("text", Text, nullable=False),
     Column("content_hash", String(64), nullable=False, unique=True),
     Column("minhash", LargeBinary),

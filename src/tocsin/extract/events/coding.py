@@ -16,8 +16,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from tocsin.extract.actors import ActorMatcher
 from tocsin.extract.events.fatalities import Fatalities
 from tocsin.extract.events.lexicon import LanguageRules, Trigger, TriggerClass
+from tocsin.extract.events.naming import NamedSide, name_side
 from tocsin.extract.events.roles import Sides, assign_sides
 from tocsin.models import (
     ActorRef,
@@ -74,6 +76,7 @@ class PartContext:
     generic: GenericActor
     focus: PlaceRef | None = None  # the document's country, as a place
     country: str | None = None  # the document's country (ISO2) when no place says it
+    naming: ActorMatcher | None = None  # ACLED's naming conventions (None: names as found)
 
 
 @dataclass(slots=True)
@@ -128,39 +131,62 @@ def code_report(
         event_type, sub = _protest(folded, whole, rules, kill)
     agent, assoc1 = sides.agent, sides.agent_assoc
     target, assoc2 = sides.target, sides.target_assoc
+    place = _place(clause, clauses, context)
+    when, precision = _date(clause, clauses, context)
+    # generics stand for the event's country: its clause's place's, else the document's
+    country = _event_country(place, clause, context)
+
+    def generic(kind: str) -> ActorRef | None:
+        naming = context.naming
+        if naming is None or not country or country == context.country:
+            return context.generic(kind)
+        found = naming.generic(kind, country=country, when=when)
+        if found is None:
+            return context.generic(kind)
+        return ActorRef(
+            span=Span(context.document_id, context.part, 0, 0), surface="",
+            actor_id=found.actor_id, name=found.name, inter=found.inter, generic=True,
+            acled=found.acled,
+        )  # fmt: skip
+
     if cls.name == "protest" and sub != "Peaceful protest" and target is None:
         # the forces that intervened, often in the next clause ("la police les a dispersés")
         forces = [a for a in context.actors if a.inter == 1 and a.span.start >= clause.start]
-        target = forces[0] if forces else context.generic("police")
+        target = forces[0] if forces else generic("police")
     if (
         agent is None
         and previous is not None
         and previous.actor1 is not None
         and has_cue(rules.anaphor, folded, clause.start, trigger.start)
     ):
-        agent = next((a for a in context.actors if a.actor_id == previous.actor1), None)
+        # the previous side as the text named it: a katiba coded as its parent included
+        named = (previous.actor1, *previous.assoc_actor_1[:1])
+        agent = next((a for n in named for a in context.actors if a.actor_id == n), None)
     kind = _FALLBACK_AGENT.get(cls.name)
     if agent is None and kind and not (cls.name == "kill" and target is None):
-        agent = context.generic(kind)
+        agent = generic(kind)
     violent = event_type in ("Battles", "Explosions/Remote violence")
     if target is None and event_type == "Violence against civilians":
-        target = context.generic("civilians")
+        target = generic("civilians")
     elif target is None and violent and agent is not None and agent.inter == 1:
-        target = context.generic("armed-group")  # the forces struck someone unnamed
+        target = generic("armed-group")  # the forces struck someone unnamed
     elif target is None and event_type == "Battles" and agent is not None:
-        target = context.generic("military")  # a post, a base, a patrol
+        target = generic("military")  # a post, a base, a patrol
     elif agent is None and event_type == "Battles" and target is not None:
-        agent = context.generic("armed-group")
+        agent = generic("armed-group")
     elif (
         target is None
         and sub == "Looting/property destruction"
         and has_cue(rules.civilian_targets, folded, clause.start, clause.end)
     ):
-        target = context.generic("civilians")
+        target = generic("civilians")
+    one, two = NamedSide(agent, assoc1), NamedSide(target, assoc2)
+    if context.naming is not None:
+        one = name_side(agent, assoc1, context.naming, when=when, country=country)
+        two = name_side(target, assoc2, context.naming, when=when, country=country)
+    agent, assoc1, target, assoc2 = one.actor, one.assoc, two.actor, two.assoc
     if agent is not None and target is not None and agent.actor_id == target.actor_id:
         target = None
-    place = _place(clause, clauses, context)
-    when, precision = _date(clause, clauses, context)
     tags = clause_tags(folded, clause, rules, cls)
     span = Span(context.document_id, context.part, clause.start, clause.end)
     return EventReport(
@@ -193,6 +219,33 @@ def code_report(
         tags=tags,
         holder_kind=_holder(clause, context.attributions),
     )
+
+
+def _event_country(place: PlaceRef | None, clause: Clause, context: PartContext) -> str | None:
+    """The country generics are named for: that of a town, site or region the clause
+    itself names, when the actor knowledge describes that country; else the document's;
+    else the home country of the one-country actors the part names."""
+    if (
+        place is not None
+        and place.country
+        and context.naming is not None
+        and place.kind != "country"  # "near the border with Burkina Faso" places nothing
+        and place.country in context.naming.knowledge.countries
+        and clause.start <= place.span.start < clause.end
+    ):
+        return place.country
+    if context.country or context.naming is None:
+        return context.country
+    # no country for the document: that of the national actors it names ("FAMa")
+    actors = context.naming.knowledge.actors
+    homes = [
+        known.countries[0]
+        for a in context.actors
+        if not a.generic
+        and (known := actors.get(a.actor_id)) is not None
+        and len(known.countries) == 1
+    ]
+    return max(homes, key=homes.count) if homes else None
 
 
 def _cue_spans(attributions: Sequence[Attribution]) -> list[tuple[int, int]]:

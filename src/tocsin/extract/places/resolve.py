@@ -10,13 +10,19 @@ For one document (its body, then its comments) the resolver
    towns;
 3. resolves each again with everything, narrowing the candidates step by step: the
    kind of place the cue asks for (river, region, town; a country unless a town cue),
-   the admin context in parentheses, a close neighbour among the anchors (60 km), a
-   major town over tiny namesakes, an admin area named elsewhere in the document, the
-   country focus, the nearest to the anchors (150 km), importance and population, and
-   duplicates within 25 km (``places_evidence``). A mention it cannot settle is reported
-   unresolved, with the reason, when the text says it is a place (a NER location or a
-   cue such as "le village de"); a capitalised word that merely looks like a village
-   is dropped instead.
+   the admin context in parentheses, a close neighbour among the anchors (60 km), the
+   places whose own name is written over places abroad that only list it as an
+   alternate name ("Boni" is not Bonn), a landmark (a capital, a city of 100,000) over
+   small namesakes, the area of interest (the countries where the organisation works,
+   from the settings) over namesakes abroad, a major town over tiny namesakes, an admin
+   area named elsewhere in the document, the country focus, the nearest to the anchors
+   (150 km), importance and population, a candidate close to one of another open name
+   ("between Mamba and Toye"), and duplicates within 25 km (``places_evidence``). A
+   mention it cannot settle is reported unresolved, with the reason, when the text says
+   it is a place (a NER location or a cue such as "le village de"); a capitalised word
+   that merely looks like a village is dropped instead. A small town abroad that has the
+   name only as an alternate name, with no evidence for it (the document's country, the
+   area of interest, a place near), is no answer either.
 
 A relative location ("30 km north of Gao", "près de Markoye") keeps the anchor's
 coordinates, as ACLED does: ``offset_km`` and ``direction`` say where the event was, and
@@ -44,9 +50,13 @@ from tocsin.extract.places.evidence import (
     Item,
     by_importance,
     by_kind,
+    by_name,
     distance_km,
     doc_regions,
+    is_landmark,
     is_strong,
+    mutual_nearest,
+    narrow_to_area,
     narrow_to_focus,
     nearest,
     over_namesakes,
@@ -97,14 +107,15 @@ class PlaceResolver:
     def __init__(self, gazetteer: Gazetteer, *, lexicon: PlaceLexicon | None = None) -> None:
         self.gazetteer = gazetteer
         self.lexicon = lexicon or load_place_lexicon()
-        self._cache: dict[tuple[str, str], list[Place]] = {}  # by name key
-        self._raw: dict[tuple[str, str], list[Place]] = {}  # by name as written
+        self._cache: dict[tuple[str, str, str], list[Place]] = {}  # by name key
+        self._raw: dict[tuple[str, str, str], list[Place]] = {}  # by name as written
         self._budget = MAX_LOOKUPS
+        self._area: tuple[str, ...] = ()  # the current document's area of interest
 
     # ------------------------------------------------------------ lookups
 
     def _lookup(self, name: str, country: str | None = None) -> list[Place]:
-        raw = (name, country or "")
+        raw = (name, country or "", ",".join(self._area))
         found = self._raw.get(raw)
         if found is not None:
             return found
@@ -115,7 +126,7 @@ class PlaceResolver:
         return found
 
     def _fetch(self, name: str, country: str | None) -> list[Place]:
-        key = (name_key(name), (country or "").upper())
+        key = (name_key(name), (country or "").upper(), ",".join(self._area))
         if not key[0]:
             return []
         found = self._cache.get(key)
@@ -125,7 +136,9 @@ class PlaceResolver:
             self._budget -= 1
             if len(self._cache) >= CACHE_SIZE:
                 self._cache.clear()
-            found = self.gazetteer.lookup(name, country=country or None, limit=LIMIT)
+            found = self.gazetteer.lookup(
+                name, country=country or None, limit=LIMIT, area=self._area
+            )
             self._cache[key] = found
         return found
 
@@ -138,22 +151,28 @@ class PlaceResolver:
         document_id: str = "",
         exclude: Mapping[str, Sequence[tuple[int, int]]] | None = None,
         country_hint: str | None = None,
+        area: Sequence[str] = (),
     ) -> list[PlaceRef]:
         """The places named in a document's parts ((part name, analysis), body first),
         in order of parts then offsets. ``exclude`` holds, per part, the character ranges
-        of actor mentions (no place inside them); ``country_hint`` is the outlet's country."""
+        of actor mentions (no place inside them); ``country_hint`` is the outlet's country;
+        ``area`` the countries (ISO2) where the organisation works: their candidates come
+        before namesakes abroad, and a name the gazetteer knows there is a place even when
+        the NER reads it as a person or an organisation."""
         self._budget = MAX_LOOKUPS
+        self._area = tuple(sorted({c.upper() for c in area if c}))
         hint = country_hint.upper() if country_hint else None
         items: list[Item] = []
         for part, analysis in parts:
             items.extend(self._items(part, analysis, (exclude or {}).get(part, ()), hint))
         if not items:
             return []
+        area_set = frozenset(self._area)
         first: dict[tuple[object, ...], Place | None] = {}
         for item in items:
             if item.signature not in first:
-                first[item.signature] = self._decide(item, Evidence())[0]
-        evidence = _gather(items, [first[item.signature] for item in items], hint)
+                first[item.signature] = self._decide(item, Evidence(area=area_set))[0]
+        evidence = _gather(items, [first[item.signature] for item in items], hint, area_set)
         refs = []
         memo: dict[tuple[object, ...], tuple[Place | None, str]] = {}
         for item in items:
@@ -162,13 +181,14 @@ class PlaceResolver:
             if item.signature not in memo:
                 memo[item.signature] = self._decide(item, evidence)
             place, reason = memo[item.signature]
-            if place is not None and item.weak and not _kept(place, evidence):
+            if place is not None and item.weak and not _kept(place, evidence, weak=True):
                 continue
             if (
                 place is not None
                 and item.bare
                 and tier(place) > 1
                 and place.feature_code not in ("PPLA", "PPLC")
+                and not is_landmark(place)
                 and not _kept(place, evidence)
             ):
                 # a town abroad named without any cue ("Reading this from Accra", "Paix aux
@@ -181,6 +201,11 @@ class PlaceResolver:
                 if not _reportable(item):
                     continue
                 reason = f"only a spelling variant far from the document: {place.name}"
+                place = None
+            if place is not None and _far_alternate(item, place, evidence):
+                if not _reportable(item):
+                    continue
+                reason = f"only an alternate name of {place.name} ({place.country}), far away"
                 place = None
             if place is None and not _reportable(item):
                 continue
@@ -261,8 +286,8 @@ class PlaceResolver:
         if mention.ner or mention.label in PLACE_LABELS or cued:
             return True
         if mention.label is not None:  # in a person, organisation, ... entity
-            if not mention.whole:
-                return False
+            if not mention.whole or (mention.label == "NORP" and not strong):
+                return False  # "Tuareg", "Bozo": a people, unless a cue says a place
             # "Niger's junta" (ORG), "Markoye" tagged as a person: the whole entity
             item.weak = not strong
             return True
@@ -284,11 +309,15 @@ class PlaceResolver:
         steps = (
             lambda p: self._admin(item, p),
             lambda p: nearest(item, p, evidence, CLOSE_KM),
+            lambda p: by_name(p, evidence),
+            lambda p: over_namesakes(p, landmarks=True),
+            lambda p: narrow_to_area(p, evidence),
             over_namesakes,
             lambda p: doc_regions(item, p, evidence),
             lambda p: narrow_to_focus(p, evidence.focus),
             lambda p: nearest(item, p, evidence, NEAR_KM),
             by_importance,
+            lambda p: mutual_nearest(item, p, evidence, CLOSE_KM),
             same_place,
         )
         for step in steps:
@@ -313,12 +342,24 @@ class PlaceResolver:
         return [], ""
 
 
-def _gather(items: list[Item], first: list[Place | None], hint: str | None) -> Evidence:
+def _gather(
+    items: list[Item], first: list[Place | None], hint: str | None, area: frozenset[str]
+) -> Evidence:
     """The first pass's sure places: the country focus, anchor towns, named regions."""
     sure = [(item, place) for item, place in zip(items, first, strict=True) if place]
     refs = [_ref(item, place, "", "") for item, place in sure if not item.weak]
-    evidence = Evidence(focus=document_focus(refs, hint=hint))
+    evidence = Evidence(focus=document_focus(refs, hint=hint), area=area)
     seen: set[int] = set()
+    open_keys: set[str] = set()
+    for item, place in zip(items, first, strict=True):
+        if place is not None or item.key in open_keys:
+            continue
+        # a weak name (a capitalised word, or one the NER reads as a person) counts by its
+        # candidates in the area of interest only
+        candidates = [p for p in item.candidates if not item.weak or p.country in area]
+        if candidates and len(evidence.pending) < MAX_ANCHORS:
+            open_keys.add(item.key)
+            evidence.pending.append((item.key, candidates[:20]))
     for item, place in sure:
         if item.weak or place.geonameid in seen:
             continue
@@ -331,13 +372,29 @@ def _gather(items: list[Item], first: list[Place | None], hint: str | None) -> E
     return evidence
 
 
-def _kept(place: Place, evidence: Evidence) -> bool:
+def _kept(place: Place, evidence: Evidence, *, weak: bool = False) -> bool:
     """A weak mention (a capitalised word matching only small places) stays when its place
-    is in the document's country or near the other places."""
+    is in the document's country or near the other places, or, by its own name (not a
+    variant spelling or an alternate name: "Tuareg" is no village), in the area of interest."""
     if evidence.focus and place.country == evidence.focus:
+        return True
+    if place.country in evidence.area and (not weak or place.matched_by == "name"):
         return True
     gaps = [distance_km(place, a) for _, a in evidence.anchors if a.geonameid != place.geonameid]
     return any(g is not None and g <= NEAR_KM for g in gaps)
+
+
+def _far_alternate(item: Item, place: Place, evidence: Evidence) -> bool:
+    """Whether ``place`` is a town abroad that has the name only as an alternate, without
+    evidence: "Ber" is a Malian marsh and Véroia's old name; "Boni" a village and Bonn's
+    Latin name. Landmarks (capitals, big cities: "Moscou") need no evidence."""
+    if place.matched_by != "alternate" or is_landmark(place) or _kept(place, evidence):
+        return False
+    return (
+        item.weak
+        or item.mention.label in ("PER", "ORG")
+        or any(p.matched_by == "name" for p in item.candidates)
+    )
 
 
 def _demonym(key: str, endings: Sequence[str]) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from tocsin.extract.nlp import TextAnalysis
 from tocsin.extract.places.context import LanguageCues, PlaceLexicon
+from tocsin.geo.gazetteer import name_key
 from tocsin.text.fold import fold
 
 MAX_WORDS = 4  # capitalised words in one name
@@ -206,9 +207,10 @@ def _scan_run(
         first = run[i]
         elided = i + 1 < len(run) and text[first.end : run[i + 1].start] in ("'", "’")
         short = len(first.text) < 2 and not elided  # "N'Djamena" starts with one letter
-        if not first.capital or short or fold(first.text) in cues.stop:
+        if not first.capital or short:
             i += 1
             continue
+        stopped = fold(first.text) in cues.stop
         ends: list[int] = []
         for j in range(i, min(len(run), i + 3 * width)):  # "Boucle de la X": connectors
             if run[j].capital:
@@ -217,9 +219,12 @@ def _scan_run(
                     break
         for j in reversed(ends):
             last = run[j]
-            if fold(last.text) in cues.stop or last.end - first.start > MAX_NAME_CHARS:
+            if last.end - first.start > MAX_NAME_CHARS:
                 continue
             name = text[first.start : last.end]
+            edge = stopped or fold(last.text) in cues.stop
+            if edge and (j == i or not _stop_inside(text, run[i : j + 1], cues)):
+                continue  # "United" alone, or "Le Mali": the stop word is not part of it
             if len(fold(name)) < 3 or not known(name):
                 continue
             acronym = not shouty and j == i and _acronym(first.text)
@@ -238,11 +243,25 @@ def _scan_run(
             i = j
             break
         else:
-            if not shouty and cued(first.start):
+            if not shouty and not stopped and cued(first.start):
                 label, whole = labels.over(first.start, first.end)
                 out.append(Mention(first.start, first.end, label, whole=whole, known=False))
         i += 1
     return out
+
+
+def _stop_inside(text: str, words: list[_Token], cues: LanguageCues) -> bool:
+    """Whether a name of several words that starts or ends with a stop word is a name of
+    its own ("United States", "South Africa", "Central African Republic"), not a stop word
+    before a name ("Le Mali" is "Mali"): its key is not the key of what is left without
+    the stop words at its edges."""
+    core = list(words)
+    while core and (not core[0].capital or fold(core[0].text) in cues.stop):
+        core.pop(0)
+    while core and (not core[-1].capital or fold(core[-1].text) in cues.stop):
+        core.pop()
+    whole = name_key(text[words[0].start : words[-1].end])
+    return not core or whole != name_key(text[core[0].start : core[-1].end])
 
 
 def _acronym(word: str) -> bool:
