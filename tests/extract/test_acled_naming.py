@@ -3,11 +3,12 @@ actor, generics named for the event's country, ethnic militias by community."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from tests.extract.test_events import events_of as _events_of
 from tocsin.errors import ConfigError
 from tocsin.extract.actors import ActorMatcher
 from tocsin.extract.annotate import Extractor
@@ -15,7 +16,7 @@ from tocsin.extract.nlp import Models
 from tocsin.geo.gazetteer import Gazetteer
 from tocsin.ingest.acled_names import AcledActors
 from tocsin.knowledge.actors import load_actors
-from tocsin.models import Document, EventReport, Source
+from tocsin.models import EventReport
 
 
 @pytest.fixture(scope="module")
@@ -31,16 +32,7 @@ def extractor(models: Models, gazetteer: Gazetteer) -> Extractor:
 def events_of(
     extractor: Extractor, text: str, published: date, *, hint: str | None = "ML"
 ) -> list[EventReport]:
-    doc = Document(
-        id="d",
-        source=Source(id="s", name="s"),
-        text=text,
-        content_hash="h",
-        fetched_at=datetime(2026, 1, 1, tzinfo=UTC),
-        published=datetime(published.year, published.month, published.day, 12, tzinfo=UTC),
-        language="en",
-    )
-    return list(extractor.extract(doc, country_hint=hint).events)
+    return _events_of(extractor, text, "en", published=published, hint=hint)
 
 
 # --- the knowledge ---------------------------------------------------------------

@@ -22,8 +22,15 @@ def extractor(models: Models, gazetteer: Gazetteer) -> Extractor:
 
 
 def events_of(
-    extractor: Extractor, text: str, lang: str, *, published: date = date(2025, 9, 16)
+    extractor: Extractor,
+    text: str,
+    lang: str,
+    *,
+    published: date = date(2025, 9, 16),
+    hint: str | None = "ML",
 ) -> list[EventReport]:
+    """The event reports of ``text`` as a one-part document published on ``published``
+    (shared by the event tests of other modules)."""
     doc = Document(
         id="d",
         source=Source(id="s", name="s"),
@@ -33,7 +40,7 @@ def events_of(
         published=datetime(published.year, published.month, published.day, 12, tzinfo=UTC),
         language=lang,
     )
-    return list(extractor.extract(doc, country_hint="ML").events)
+    return list(extractor.extract(doc, country_hint=hint).events)
 
 
 def coded(e: EventReport) -> tuple[object, ...]:
@@ -175,3 +182,137 @@ def test_any_text_gives_well_formed_reports(extractor: Extractor, text: str) -> 
         assert 0 <= e.span.start <= e.trigger.start < e.trigger.end <= e.span.end <= len(text)
         assert e.geo_precision in (None, 1, 2, 3) and e.time_precision in (None, 1, 2, 3)
         assert e.fatalities is None or e.fatalities >= 0
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "sub"),
+    [
+        # a means (IED, mine) decides remote violence over the target kind
+        (
+            "On Tuesday, a truck carrying traders was struck by an IED near Douentza, "
+            "killing two people.",
+            "en",
+            "Remote explosive/landmine/IED",
+        ),
+        (
+            "Mardi, un camion de commerçants a été frappé par un engin explosif près de "
+            "Douentza, tuant deux personnes.",
+            "fr",
+            "Remote explosive/landmine/IED",
+        ),
+        (
+            "On Monday, gunmen killed three herders with a landmine planted on the road "
+            "near Ansongo.",
+            "en",
+            "Remote explosive/landmine/IED",
+        ),
+        # a means followed by fighting is a battle
+        (
+            "On Sunday, militants ambushed an army patrol near Boni with an IED followed by "
+            "small arms fire.",
+            "en",
+            "Armed clash",
+        ),
+        (
+            "Dimanche, des jihadistes ont tendu une embuscade à une patrouille de l'armée "
+            "près de Boni avec un engin explosif, suivie de tirs d'armes légères.",
+            "fr",
+            "Armed clash",
+        ),
+        # shooting, assassinations (attempted too), robbery, a vehicle seized
+        ("On Friday, unknown gunmen opened fire against a bus near Bandiagara.", "en", "Attack"),
+        ("Vendredi, des hommes armés ont tiré sur un bus près de Bandiagara.", "fr", "Attack"),
+        ("On Thursday, gunmen assassinated the mayor of Dioura.", "en", "Attack"),
+        ("Jeudi, des hommes armés ont tenté d'assassiner le maire de Dioura.", "fr", "Attack"),
+        ("On Wednesday, gunmen attempted to assassinate a local official in Gao.", "en", "Attack"),
+        (
+            "On Wednesday, gunmen robbed travellers near Gossi.",
+            "en",
+            "Looting/property destruction",
+        ),
+        (
+            "Mercredi, des hommes armés ont braqué des voyageurs près de Gossi.",
+            "fr",
+            "Looting/property destruction",
+        ),
+        (
+            "On Tuesday, armed men seized a vehicle of an aid agency in Menaka.",
+            "en",
+            "Looting/property destruction",
+        ),
+        (
+            "Mardi, des hommes armés se sont emparés d'un véhicule d'une ONG à Ménaka.",
+            "fr",
+            "Looting/property destruction",
+        ),
+        # the worst harm codes the clause: an attack that only robbed is a looting, one
+        # that hurt someone an attack; a killing after an arrest is the killing
+        (
+            "On Monday, gunmen attacked a bus near Gossi and robbed the passengers.",
+            "en",
+            "Looting/property destruction",
+        ),
+        (
+            "Lundi, des hommes armés ont attaqué un bus près de Gossi et ont braqué les passagers.",
+            "fr",
+            "Looting/property destruction",
+        ),
+        (
+            "On Monday, gunmen attacked a bus near Gossi, wounded two passengers and robbed "
+            "the others.",
+            "en",
+            "Attack",
+        ),
+        (
+            "Lundi, des hommes armés ont attaqué un bus près de Gossi, blessé deux passagers "
+            "et braqué les autres.",
+            "fr",
+            "Attack",
+        ),
+        ("On Monday, militiamen detained and executed two traders near Djenne.", "en", "Attack"),
+        (
+            "Lundi, des miliciens ont arrêté et exécuté deux commerçants près de Djenné.",
+            "fr",
+            "Attack",
+        ),
+        # a gendarme is an armed target: a battle, not violence against civilians
+        ("On Monday, gunmen shot dead a gendarme in Niono.", "en", "Armed clash"),
+        ("Lundi, des hommes armés ont abattu un gendarme à Niono.", "fr", "Armed clash"),
+    ],
+)
+def test_means_and_new_triggers_code_acled_sub_types(
+    extractor: Extractor, text: str, lang: str, sub: str
+) -> None:
+    assert [e.sub_event_type for e in events_of(extractor, text, lang)] == [sub]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Gunmen could rob travellers near Gossi.", "en"),
+        ("Les hommes armés menacent de braquer les voyageurs près de Gossi.", "fr"),
+        ("The army denied that gunmen assassinated the mayor of Dioura.", "en"),
+        ("L'armée dément que des hommes armés ont tenté d'assassiner le maire de Dioura.", "fr"),
+    ],
+)
+def test_new_triggers_under_a_threat_or_denial_are_no_event(
+    extractor: Extractor, text: str, lang: str
+) -> None:
+    assert events_of(extractor, text, lang) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "toll"),
+    [
+        ("fr", "Des hommes armés ont attaqué un poste de l'armée près de Gao. Cinq morts.", 5),
+        ("en", "Gunmen attacked an army post near Gao. Five dead, a local official said.", 5),
+        ("fr", "Des hommes armés ont attaqué un poste près de Gao. Il n'y a eu aucune victime.", 0),
+        ("en", "Gunmen attacked an army post near Gao. There were no casualties.", 0),
+        ("en", "Gunmen attacked an army post near Gao.", None),
+    ],
+)
+def test_the_toll_comes_from_the_whole_report(
+    extractor: Extractor, lang: str, text: str, toll: int | None
+) -> None:
+    found = events_of(extractor, text, lang)
+    assert [e.fatalities for e in found] == [toll]

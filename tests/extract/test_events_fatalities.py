@@ -725,3 +725,54 @@ def test_missing_user_file(tmp_path: Path) -> None:
 def test_default_lexicon_loads_once() -> None:
     assert load_fatality_lexicon() is load_fatality_lexicon()
     assert set(LEXICON.grammars) == {"fr", "en"}
+
+
+# --- victims named without a figure, asides, the wounded, animals ----------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "best"),
+    [
+        ("en", "Bandits killed a shepherd near the well.", 1),
+        ("en", "Raiders shot dead a teacher and his daughter at dawn.", 2),
+        ("en", "The blast went off, killing him instantly.", 1),
+        ("en", "Gunmen killed a farmer and his three sons in the valley.", 4),
+        ("en", "Gunmen killed a mayor of the region and their driver.", 2),
+        ("en", "Gunmen killed the elders of the village.", 0),
+        ("en", "Raiders executed them near the river.", 0),
+        ("en", "Bandits killed a goat near the well.", 0),
+        ("en", "Bandits killed three camels and a cow.", 0),
+        ("en", "Gunmen killed 4 traders and wounding 6 others, fatalities disputed.", 4),
+        ("en", "Rebels (seen at site 2) killed two guards in the market.", 2),
+        ("en", "Raiders assassinated a judge in the capital.", 1),
+        ("en", "The corpses of 9 fishermen were found on the bank.", 9),
+        ("fr", "Des bandits ont tué un berger près du puits.", 1),
+        ("fr", "Des assaillants ont exécuté un commerçant et son neveu.", 2),
+        ("fr", "Ils ont abattu le chef de quartier et son fils à l'aube.", 2),
+        ("fr", "Des hommes armés ont tué des villageois à l'aube.", 0),
+        ("fr", "Des bandits ont tué une chèvre près du puits.", 0),
+        ("fr", "Des rebelles (vus au site 2) ont tué deux gardes au marché.", 2),
+        ("fr", "Les cadavres de 9 pêcheurs ont été retrouvés sur la berge.", 9),
+    ],
+)
+def test_named_victims_and_asides(lang: str, text: str, best: int) -> None:
+    found = killed(text, lang)
+    assert found is not None and found.best == best
+
+
+def test_wounded_are_never_added_to_the_killed() -> None:
+    for lang, text in [
+        ("en", "Militants raided the camp, killing 5 herders and wounding 7 others."),
+        ("fr", "Des assaillants ont attaqué le camp, tuant 5 bergers et blessant 7 autres."),
+    ]:
+        found = killed(text, lang)
+        assert found is not None and found.best == 5
+
+
+def test_the_pronoun_victim_in_both_languages() -> None:
+    for lang, text in [
+        ("en", "A shell hit the hut, killing him on the spot."),
+        ("fr", "Un obus a frappé la case, le tuant sur le coup."),
+    ]:
+        found = killed(text, lang)
+        assert found is not None and found.best == 1

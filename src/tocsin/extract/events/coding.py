@@ -58,6 +58,10 @@ _FALLBACK_AGENT = {
     "mob": "rioters",
 }
 
+# sub-event types whose unnamed object ACLED codes as the civilians of the country
+# (not arrests: officers arrested in a coup plot are no civilians)
+_CIVILIAN_OBJECTS = frozenset({"Looting/property destruction"})
+
 GenericActor = Callable[[str], ActorRef | None]  # kind -> the document country's generic
 
 
@@ -120,9 +124,11 @@ def code_report(
     ]
     sides = assign_sides(pivot, actors, folded, clause.start, clause.end, rules)
     cls = _reclass(trigger.cls, sides, classes)
-    if cls.name in ("clash", "kill", "attack") and has_cue(
-        rules.air, folded, clause.start, clause.end
-    ):
+    if (
+        cls.name in ("clash", "kill", "attack")
+        and has_cue(rules.air, folded, clause.start, clause.end)
+        and not has_cue(rules.combat, folded, clause.start, clause.end)
+    ):  # an air strike, unless the aircraft supported fighting on the ground
         cls = classes.get("airstrike", cls)
     event_type, sub = _code(cls, sides, folded, clause, rules)
     if cls.name == "protest":
@@ -170,15 +176,16 @@ def code_report(
         target = generic("civilians")
     elif target is None and violent and agent is not None and agent.inter == 1:
         target = generic("armed-group")  # the forces struck someone unnamed
+    elif target is None and event_type == "Explosions/Remote violence" and agent is not None:
+        # a bomb or shells on someone unnamed: the civilians or forces the target words say
+        civilian = _target_kind(sides, folded, clause, rules, cls) == "civilian"
+        target = generic("civilians" if civilian else "military")
     elif target is None and event_type == "Battles" and agent is not None:
         target = generic("military")  # a post, a base, a patrol
     elif agent is None and event_type == "Battles" and target is not None:
         agent = generic("armed-group")
-    elif (
-        target is None
-        and sub == "Looting/property destruction"
-        and has_cue(rules.civilian_targets, folded, clause.start, clause.end)
-    ):
+    elif target is None and sub in _CIVILIAN_OBJECTS and agent is not None:
+        # ACLED's convention: what is looted, unnamed, belongs to civilians
         target = generic("civilians")
     one, two = NamedSide(agent, assoc1), NamedSide(target, assoc2)
     if context.naming is not None:
@@ -288,20 +295,26 @@ def _target_kind(
     if sides.target is not None:
         return "civilian" if sides.target.inter == 7 else "armed"
     agent = sides.agent
-    armed = (
-        rules.armed_targets.search(folded, clause.start, clause.end)
-        if rules.armed_targets
-        else None
-    )
-    civilian = (
-        rules.civilian_targets.search(folded, clause.start, clause.end)
-        if rules.civilian_targets
-        else None
-    )
+    # the words after the agent name the target ("FAMa soldiers executed villagers")
+    start = clause.start if agent is None else max(clause.start, agent.span.end)
+
+    def first(pattern: re.Pattern[str] | None, lo: int) -> re.Match[str] | None:
+        return pattern.search(folded, lo, clause.end) if pattern is not None else None
+
+    armed, civilian = first(rules.armed_targets, start), first(rules.civilian_targets, start)
+    if armed is None and civilian is None:  # a passive: the target was named first
+        armed = first(rules.armed_targets, clause.start)
+        civilian = first(rules.civilian_targets, clause.start)
     if armed and (not civilian or armed.start() < civilian.start()):
         return "armed"
     if civilian:
         return "civilian"
+    held = any(
+        name == "arrest" and pattern.search(folded, clause.start, clause.end)
+        for name, pattern in rules.verbs
+    )
+    if agent is not None and agent.inter == 1 and cls.name == "kill" and held:
+        return "civilian"  # people the forces held (arrested, then killed): in custody
     if agent is not None and agent.inter == 1:
         return "armed"
     if cls.name == "kill" and agent is None:

@@ -3,8 +3,10 @@
 ``find_fatalities`` ties figures ("12", "vingt-trois", "une dizaine de", "at least 86",
 "between 10 and 15") to death words ("tués", "ont péri", "killed", "lost their lives")
 before or after them, adds the groups of one count ("7 soldiers and 35 civilians were
-killed": 42), reads "no casualties" as 0, keeps the wounded, the abducted, vehicles,
-distances and dates out, and takes the lowest of differing figures as the best one
+killed": 42), reads "no casualties" as 0, counts the victims a kill verb names without a
+figure ("killed a herder and his son": 2), keeps the wounded, the abducted, animals,
+vehicles, distances, dates and figures in asides ("(coded at precision 2)") out, and takes
+the lowest of differing figures as the best one
 ("12 selon l'armée, 20 selon des sources locales": best 12, low 12, high 20). The words
 and the numbers coded for vague figures are data (``knowledge/fatalities.toml``, compiled
 by :mod:`tocsin.extract.events.fatality_lexicon`), a figure's value is read by
@@ -24,7 +26,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
 
@@ -33,21 +35,33 @@ from tocsin.extract.events.fatality_lexicon import (
     ALT_NEAR,
     BLOCK,
     BREAK,
+    DET,
+    END,
     FILLER,
     JOIN,
+    LINK,
+    MANY,
+    MANY_HEAD,
     OBJECT,
+    ONE,
     PEOPLE,
     PRE,
     SUB_AFTER,
     SUB_BEFORE,
     TOKEN,
-    DeathWord,
     FatalityGrammar,
     FatalityLexicon,
     fold_text,
     normalise_phrase,
 )
 from tocsin.extract.events.figures import FigureValue, read_figure
+from tocsin.extract.events.toll_parts import (
+    Bundle,
+    Count,
+    Death,
+    combine_bundles,
+    death_windows,
+)
 
 __all__ = ["Fatalities", "find_fatalities"]
 
@@ -57,10 +71,10 @@ _HEAD_GAP = 4  # tokens after a figure searched for a head noun that is not a de
 _NEAR_GAP = 3  # tokens between a figure and a word that makes it an alternative
 _GROUP_GAP = 2  # tokens between a figure and "et"/"and" joining the next group
 _GROUP_GAP_PEOPLE = 5  # ... when the last of them names people ("3 Malian soldiers and")
-_WINDOW = 200  # characters on each side of a death word where its figures can be
 _MAX_ANCHORS = 32  # death words and "no casualties" tied in one clause; a text with more is
 # not a clause, and the bound keeps the work small whatever the length
-_SNAP = 40  # characters a window edge moves to reach a space
+_VICTIM_WORDS = 14  # tokens of one named victim ("a leader of the X faction of the Y")
+_VICTIMS = 6  # named victims joined after one kill verb
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,39 +87,6 @@ class Fatalities:
     text: str
     start: int
     end: int
-
-
-@dataclass(slots=True)
-class _Count:
-    first: int  # token indexes
-    last: int
-    start: int  # offsets in the folded clause
-    end: int
-    value: FigureValue
-    needs_noun: bool  # "un", "a", "aucun" and years: only before a person or a death word
-    usable: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class _Death:
-    first: int
-    last: int
-    start: int
-    end: int
-    word: DeathWord
-
-
-@dataclass(frozen=True, slots=True)
-class _Bundle:
-    """One death word and the figures tied to it, a "no casualties", or an alternative."""
-
-    values: tuple[FigureValue, ...]
-    first: int  # token span
-    last: int
-    start: int  # offsets in the folded clause
-    end: int
-    total: bool = False
-    alternative: bool = False
 
 
 def find_fatalities(
@@ -140,33 +121,6 @@ def find_fatalities(
     return Fatalities(value.best, value.low, value.high, text[s:e], s, e)
 
 
-def _windows(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Disjoint stretches of ``text`` around the spans, their edges moved to spaces."""
-    n = len(text)
-    merged: list[tuple[int, int]] = []
-    for s, e in sorted(spans):
-        s, e = _snap_left(text, max(0, s - _WINDOW)), _snap_right(text, min(n, e + _WINDOW))
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
-        else:
-            merged.append((s, e))
-    return merged
-
-
-def _snap_left(text: str, i: int) -> int:
-    floor = max(0, i - _SNAP)
-    while i > floor and not text[i - 1].isspace():
-        i -= 1
-    return i
-
-
-def _snap_right(text: str, i: int) -> int:
-    ceiling = min(len(text), i + _SNAP)
-    while i < ceiling and not text[i].isspace():
-        i += 1
-    return i
-
-
 class _Clause:
     """The tokens near the death words of one folded clause, their roles, and the
     tying of figures to death words."""
@@ -179,7 +133,8 @@ class _Clause:
         deaths: Sequence[re.Match[str]],
     ) -> None:
         self.g = grammar
-        windows = _windows(folded, [m.span() for m in (*zeros, *deaths)])
+        self.folded = folded
+        windows = death_windows(folded, [m.span() for m in (*zeros, *deaths)])
         starts: list[int] = []
         ends: list[int] = []
         flags: list[int] = []
@@ -202,7 +157,7 @@ class _Clause:
             if (span := self._span(m.start(), m.end())) is not None:
                 self.zeros.append(span)
                 self._take(span)
-        self.deaths: list[_Death] = []
+        self.deaths: list[Death] = []
         for m in deaths:
             span = self._span(m.start(), m.end())
             word = grammar.death_words.get(normalise_phrase(m.group()))
@@ -210,9 +165,9 @@ class _Clause:
                 continue
             for i in range(span[0], span[1] + 1):
                 self.death_at[i] = len(self.deaths)
-            self.deaths.append(_Death(span[0], span[1], m.start(), m.end(), word))
+            self.deaths.append(Death(span[0], span[1], m.start(), m.end(), word))
             self._take(span)
-        self.counts: list[_Count] = []
+        self.counts: list[Count] = []
         for ws, we in windows:
             for m in grammar.count.finditer(folded, ws, we):
                 self._add_count(m)
@@ -250,14 +205,16 @@ class _Clause:
             return
         for i in range(span[0], span[1] + 1):
             self.count_at[i] = len(self.counts)
-        self.counts.append(_Count(span[0], span[1], s, s + length, value, needs_noun))
+        self.counts.append(Count(span[0], span[1], s, s + length, value, needs_noun))
         self._take(span)
 
-    def _usable(self, c: _Count) -> bool:
+    def _usable(self, c: Count) -> bool:
         """Whether the figure can count deaths: not a date, a year, a distance, the
         wounded ... and, for "un"/"a"/"aucun", followed by a person or a death word."""
         n = len(self.starts)
         if c.first > 0 and self.flags[c.first - 1] & PRE:
+            return False
+        if self._aside(c):
             return False
         after = c.last + 1
         if c.needs_noun and (
@@ -271,14 +228,27 @@ class _Clause:
                 break
             if self.flags[i] & BLOCK:
                 return False
+            if self.flags[i] & END:
+                break  # "two civilians in the village": what follows is the place
         return True
 
-    def _subset(self, c: _Count) -> bool:
+    def _aside(self, c: Count) -> bool:
+        """Whether the figure is inside parentheses that hold no death word ("(coded
+        at geoprecision 2)"): a remark, not a toll."""
+        folded = self.folded
+        opened = folded.rfind("(", 0, c.start)
+        if opened < 0 or folded.rfind(")", 0, c.start) > opened:
+            return False
+        closed = folded.find(")", c.end)
+        closed = len(folded) if closed < 0 else closed
+        return not any(opened < d.start < closed for d in self.deaths)
+
+    def _subset(self, c: Count) -> bool:
         before = c.first > 0 and self.flags[c.first - 1] & SUB_BEFORE
         after = c.last + 1 < len(self.starts) and self.flags[c.last + 1] & SUB_AFTER
         return bool(before or after)
 
-    def _free(self, index: int) -> _Count | None:
+    def _free(self, index: int) -> Count | None:
         c = self.counts[index]
         if self.used[index] or not c.usable or self._subset(c):
             return None
@@ -296,17 +266,22 @@ class _Clause:
 
     def resolve(self) -> tuple[FigureValue, int, int] | None:
         """The count, and the offsets of the words that say it."""
-        bundles: list[_Bundle] = []
-        unknown: list[_Death] = []
+        bundles: list[Bundle] = []
+        unknown: list[Death] = []
         owner: dict[int, int] = {}  # token of a tied figure's end -> its bundle
         for d in self.deaths:
             tied = self._tie(d)
-            if tied:
+            named = self._named(d, tied)
+            if named is not None:
+                values, last = named
+                s, e = self.starts[d.first], self.ends[last]
+                bundles.append(Bundle(values, d.first, last, s, e))
+            elif tied:
                 first, last = min(d.first, tied[0].first), max(d.last, tied[-1].last)
                 values = tuple(c.value for c in tied)
                 s, e = self.starts[first], self.ends[last]
                 owner.update((c.last, len(bundles)) for c in tied)
-                bundles.append(_Bundle(values, first, last, s, e, total=d.word.total))
+                bundles.append(Bundle(values, first, last, s, e, total=d.word.total))
             elif (at := owner.get(d.first - 1)) is not None:
                 b = bundles[at]  # "le bilan est de 14 morts": "morts" joins the quote
                 if d.last > b.last:
@@ -314,12 +289,12 @@ class _Clause:
             elif d.first > 0 and self.flags[d.first - 1] & BLOCK:
                 continue  # "deux drones abattus": not people
             elif d.word.alone == 1:
-                bundles.append(_Bundle((FigureValue(1),), d.first, d.last, d.start, d.end))
+                bundles.append(Bundle((FigureValue(1),), d.first, d.last, d.start, d.end))
             elif d.word.alone == 0:
                 unknown.append(d)
         for first, last in self.zeros:
             s, e = self.starts[first], self.ends[last]
-            bundles.append(_Bundle((FigureValue(0),), first, last, s, e))
+            bundles.append(Bundle((FigureValue(0),), first, last, s, e))
         if not bundles:
             if not unknown:
                 return None
@@ -328,7 +303,7 @@ class _Clause:
         bundles.sort(key=lambda b: b.first)
         return self._combine(bundles)
 
-    def _tie(self, d: _Death) -> list[_Count]:
+    def _tie(self, d: Death) -> list[Count]:
         """The figures tied to one death word, in text order."""
         if d.word.after:
             tied = self._after(d)
@@ -341,7 +316,91 @@ class _Clause:
             return self._before(d)
         return []
 
-    def _after(self, d: _Death) -> list[_Count]:
+    def _named(self, d: Death, tied: Sequence[Count]) -> tuple[tuple[FigureValue, ...], int] | None:
+        """The victims a kill verb names without a figure, one value each, and the last
+        token: "killed a herder" 1, "a exécuté un berger et son fils" 2, "killing him" 1,
+        "ont tué des civils" unknown; None when it names none (or a figure was tied)."""
+        if not d.word.after or d.word.total:
+            return None
+        if tied and not (len(tied) == 1 and tied[0].first == d.last + 1 and tied[0].needs_noun):
+            return None  # a figure says it: "killed 12 soldiers"
+        values: list[FigureValue] = []
+        i, last = d.last + 1, -1
+        n = len(self.starts)
+        while i < n and len(values) < _VICTIMS:
+            victim = self._victim(i, first=not values)
+            if victim is None:
+                break
+            value, last = victim
+            values.append(value)
+            i = last + 1
+            if not (i + 1 < n and self.flags[i] & JOIN):
+                break
+            i += 1
+        if not values:
+            return None
+        return tuple(values), last
+
+    def _victim(self, i: int, *, first: bool) -> tuple[FigureValue, int] | None:
+        """One victim starting at token ``i`` ("a herder", "his two sons", "him"), its
+        value and last token; None when nothing there names people."""
+        n = len(self.starts)
+        flags = self.flags
+        value: FigureValue | None = None
+        if self.count_at[i] >= 0:
+            index = self.count_at[i]
+            c = self.counts[index]
+            if c.needs_noun and c.value.best == 1 and flags[i] & ONE:
+                pass  # "a", "un": one victim, read below
+            elif self._free(index) is not None and c.first == i and not first:
+                value = c.value  # "... and two soldiers"
+                self.used[index] = True
+                i = c.last
+            else:
+                return None
+        kind = flags[i] & (ONE | MANY | DET) if value is None else ONE
+        if not kind or (not first and kind == DET and self._after_comma(i)):
+            return None  # "killing a trader, the IED was ...": a new clause
+        plain = self.count_at[i] < 0  # a determiner, not the article "a"
+        j, head, linked, last = i + 1, -1, False, i
+        while j < n and j - i <= _VICTIM_WORDS:
+            f = flags[j]
+            if f & (BREAK | END | JOIN | ALT_NEAR) or self.death_at[j] >= 0:
+                break
+            if self.count_at[j] >= 0:
+                index = self.count_at[j]
+                if linked or value is not None or self._free(index) is None:
+                    break
+                value = self.counts[index].value  # "his two sons"
+                self.used[index] = True
+                j = self.counts[index].last
+            elif f & LINK:
+                linked = True
+            elif not linked:
+                head = j
+            last = j
+            j += 1
+        if head >= 0 and flags[head] & BLOCK:
+            return None  # "killed a goat", "the following day": not people
+        if value is not None:
+            return value, last
+        if head < 0:  # a pronoun: "killing him", "killing them"
+            return (FigureValue(1) if kind & ONE else FigureValue(0, unknown=True)), last
+        if kind & MANY or (plain and self._several(head)):
+            return FigureValue(0, unknown=True), last
+        return FigureValue(1), last
+
+    def _after_comma(self, i: int) -> bool:
+        return i > 0 and self.folded[self.starts[i - 1] : self.ends[i - 1]] == ","
+
+    def _several(self, head: int) -> bool:
+        """Whether a head noun names several people ("the chiefs", "the people")."""
+        if self.flags[head] & MANY_HEAD:
+            return True
+        word = self.folded[self.starts[head] : self.ends[head]]
+        return len(word) > 3 and any(word.endswith(e) for e in self.g.plural_endings)
+
+    def _after(self, d: Death) -> list[Count]:
         n = len(self.starts)
         i, skipped = d.last + 1, 0
         while i < n and skipped <= _AFTER_GAP:
@@ -359,7 +418,7 @@ class _Clause:
             i, skipped = i + 1, skipped + 1
         return []
 
-    def _join_right(self, c: _Count, tied: list[_Count]) -> None:
+    def _join_right(self, c: Count, tied: list[Count]) -> None:
         n = len(self.starts)
         while True:
             i, gap = c.last + 1, 0
@@ -378,7 +437,7 @@ class _Clause:
             tied.append(nxt)
             c = nxt
 
-    def _before(self, d: _Death) -> list[_Count]:
+    def _before(self, d: Death) -> list[Count]:
         i, gap = d.first - 1, 0
         while i >= 0 and gap < _BEFORE_GAP:
             if self.count_at[i] >= 0:
@@ -399,7 +458,7 @@ class _Clause:
             i, gap = i - 1, gap + 1
         return []
 
-    def _join_left(self, c: _Count, tied: list[_Count]) -> None:
+    def _join_left(self, c: Count, tied: list[Count]) -> None:
         while True:
             i = c.first - 1
             if i < 1 or not self.flags[i] & JOIN:
@@ -421,7 +480,7 @@ class _Clause:
             tied.append(nxt)
             c = nxt
 
-    def _alternatives(self, after: int) -> list[_Bundle]:
+    def _alternatives(self, after: int) -> list[Bundle]:
         """Bare figures next to "selon", "according to", "voire" after a tied one: other
         estimates of the same deaths ("12 morts selon l'armée, 20 selon ...")."""
         found = []
@@ -434,49 +493,11 @@ class _Clause:
             lo, hi = max(0, c.first - _NEAR_GAP), min(n, c.last + 1 + _NEAR_GAP)
             if any(self.flags[i] & ALT_NEAR for i in range(lo, hi) if not c.first <= i <= c.last):
                 self.used[index] = True
-                found.append(_Bundle((c.value,), c.first, c.last, c.start, c.end, alternative=True))
+                found.append(Bundle((c.value,), c.first, c.last, c.start, c.end, alternative=True))
         return found
 
-    def _combine(self, bundles: Sequence[_Bundle]) -> tuple[FigureValue, int, int]:
-        """Bundles add up within a group; groups (tolls, alternatives) are estimates of
-        the same deaths: the lowest is the best, the bounds span them all."""
-        groups: list[list[_Bundle]] = []
-        for b in bundles:
-            if (
-                groups
-                and not b.alternative
-                and not b.total
-                and not groups[-1][0].total
-                and not any(
-                    self.flags[i] & ALT_BETWEEN for i in range(groups[-1][-1].last + 1, b.first)
-                )
-            ):
-                groups[-1].append(b)
-            else:
-                groups.append([b])
-        values = [_sum([v for b in group for v in b.values], self.g.unstated) for group in groups]
-        s, e = min(b.start for b in bundles), max(b.end for b in bundles)
-        if len(values) == 1:
-            return values[0], s, e
-        best = min(v.best for v in values)
-        low = min(v.best if v.low is None else v.low for v in values)
-        high = max(v.best if v.high is None else v.high for v in values)
-        return FigureValue(best, low, high), s, e
+    def _combine(self, bundles: Sequence[Bundle]) -> tuple[FigureValue, int, int]:
+        def apart(last: int, first: int) -> bool:  # an "or"/"selon" word between them
+            return any(self.flags[i] & ALT_BETWEEN for i in range(last + 1, first))
 
-
-def _sum(values: Sequence[FigureValue], unstated: int) -> FigureValue:
-    """Groups of one count added: "7 soldiers and 35 civilians" is 42; an unknown
-    number added makes the sum a lower bound."""
-    known = [v for v in values if not v.unknown]
-    if not known:
-        return FigureValue(unstated)
-    best = sum(v.best for v in known)
-    open_low = len(known) < len(values)
-    low = None
-    if open_low or any(v.low is not None for v in known):
-        low = sum(v.best if v.low is None else v.low for v in known)
-    open_high = open_low or any(v.low is not None and v.high is None for v in known)
-    high = None
-    if not open_high and any(v.high is not None for v in known):
-        high = sum(v.best if v.high is None else v.high for v in known)
-    return FigureValue(best, low, high)
+        return combine_bundles(bundles, self.g.unstated, apart=apart)

@@ -29,10 +29,16 @@ __all__ = [
     "ALT_NEAR",
     "BLOCK",
     "BREAK",
+    "DET",
+    "END",
     "FILLER",
     "JOIN",
+    "LINK",
+    "MANY",
+    "MANY_HEAD",
     "MAX_VALUE",
     "OBJECT",
+    "ONE",
     "PEOPLE",
     "PRE",
     "SUB_AFTER",
@@ -67,6 +73,12 @@ SUB_AFTER = 128  # subsets_after: the figure before it is part of another ("of w
 ALT_NEAR = 256  # alternatives_near: a figure near it is another estimate ("selon")
 ALT_BETWEEN = 512  # alternatives_between: between two tolls, they are estimates ("voire")
 BREAK = 1024  # breaks: no tie crosses it
+ONE = 2048  # victim_one: after a kill verb, starts one named victim ("a", "his", "him")
+MANY = 4096  # victim_many: ... victims of a number not said ("des", "ses", "them")
+DET = 8192  # victim_either: ... one or more, as the head noun says ("the", "their")
+END = 16384  # victim_ends: ends a named victim ("in", "near", "à"): place, time, means
+MANY_HEAD = 32768  # plural_heads: a head noun that names several ("men", "people")
+LINK = 65536  # victim_links: after a victim's head noun ("the chief of ...")
 _FLAG_KEYS = {
     "people": PEOPLE,
     "not_deaths": BLOCK,
@@ -79,10 +91,16 @@ _FLAG_KEYS = {
     "alternatives_near": ALT_NEAR,
     "alternatives_between": ALT_BETWEEN,
     "breaks": BREAK,
+    "victim_one": ONE,
+    "victim_many": MANY,
+    "victim_either": DET,
+    "victim_ends": END,
+    "plural_heads": MANY_HEAD,
+    "victim_links": LINK,
 }
-_LIST_KEYS = frozenset({"articles", "none", "unknown", "tails", "range_words", "zero"}) | set(
-    _FLAG_KEYS
-)
+_LIST_KEYS = frozenset(
+    {"articles", "none", "unknown", "tails", "range_words", "zero", "plural_endings"}
+) | set(_FLAG_KEYS)
 _BOUND_KEYS = {"at_least": "low", "at_most": "high", "about": "about"}
 _TABLE_KEYS = frozenset({"numbers", "vague"})
 _LANG_KEYS = _LIST_KEYS | _TABLE_KEYS | set(_BOUND_KEYS) | {"range_pairs", "death"}
@@ -123,6 +141,7 @@ class FatalityGrammar:
     bounds: dict[str, str]  # normalised bound words -> "low", "high" or "about"
     death_words: dict[str, DeathWord]
     unstated: int
+    plural_endings: tuple[str, ...] = ()  # a head noun ending so names several ("soldiers")
     memo: dict[str, tuple[FigureValue, int, bool] | None] = field(default_factory=dict)
 
 
@@ -331,6 +350,7 @@ def _compile(lang: str, parts: list[tuple[Path, dict[str, Any]]], unstated: int)
         bounds=tables.bounds,
         death_words=tables.deaths,
         unstated=unstated,
+        plural_endings=tuple(fold_text(e) for e in lists["plural_endings"]),
     )
 
 

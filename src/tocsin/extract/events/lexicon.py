@@ -49,6 +49,7 @@ class TriggerClass:
     default_target: str | None = None  # "civilian" or "armed" when no target is told
     tags: tuple[str, ...] = ()
     joins: bool = False
+    means: bool = False  # a weapon or means (IED, shelling): codes an attack or a killing
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,8 @@ class LanguageRules:
     undergo: re.Pattern[str] | None
     anaphor: re.Pattern[str] | None
     air: re.Pattern[str] | None
+    combat: re.Pattern[str] | None  # fighting told besides a means: a battle
+    harm: re.Pattern[str] | None  # people hurt: an attack that took things is still an attack
     modality: dict[str, re.Pattern[str]]
     intervention: re.Pattern[str] | None
     excessive: re.Pattern[str] | None
@@ -147,6 +150,7 @@ def _classes(raw: dict[str, Any], path: Path) -> dict[str, TriggerClass]:
             default_target=table.get("default_target"),
             tags=tags,
             joins=bool(table.get("joins", False)),
+            means=bool(table.get("means", False)),
         )
     return classes
 
@@ -158,7 +162,7 @@ def _language(
         value = data.get(name, {})
         found = (
             value.get(lang, {})
-            if name in ("tags", "targets", "modality", "refine", "air")
+            if name in ("tags", "targets", "modality", "refine", "air", "combat", "harm")
             else value
         )
         return found if isinstance(found, dict) else {}
@@ -217,6 +221,12 @@ def _language(
         anaphor=voice_words("anaphor"),
         air=_alternation(
             _strings(table("air").get("words", []), path, f"[air.{lang}]"), path, "air"
+        ),
+        combat=_alternation(
+            _strings(table("combat").get("words", []), path, f"[combat.{lang}]"), path, "combat"
+        ),
+        harm=_alternation(
+            _strings(table("harm").get("words", []), path, f"[harm.{lang}]"), path, "harm"
         ),
         modality=modality,
         intervention=_alternation(

@@ -65,6 +65,8 @@ def extract_events(
     masked = _masked(folded, context.times)
     clauses = _clauses(analysis, lexicon.clause_cut)
     out: list[EventReport] = []
+    homes: list[Clause] = []  # the clause of each report
+    spare: list[Clause] = []  # clauses no report took: their toll may be a report's
     last: tuple[Clause, int] | None = None  # the clause of the last event and its index
     for clause in clauses:
         found = _triggers(folded, clause, rules, lexicon.classes)
@@ -72,13 +74,12 @@ def extract_events(
             t for t in found if _happened(t, clause, folded, masked, text, rules, context, lexicon)
         ]
         if not kept:
+            spare.append(clause)
             continue
-        # a verb reports, a noun may only name its object ("rallied against the
-        # kidnapping"); a weak verb ("killed") yields to a noun that says how
-        main = max(kept, key=lambda t: (not t.noun and not t.cls.joins, t.cls.priority, -t.start))
         kill = find_fatalities(
             text, lang=analysis.lang, lexicon=fatalities, start=clause.start, end=clause.end
         )
+        main, pivot = _main(kept, found, folded, clause, rules, lexicon.classes, kill)
         if (
             last is not None
             and (all(t.cls.joins or t.noun for t in kept) or _same_kind(out[last[1]], main.cls))
@@ -87,10 +88,6 @@ def extract_events(
             index = last[1]
             out[index] = _join(out[index], kill, clause_tags(folded, clause, rules, main.cls))
             continue
-        pivot = main
-        if main.noun:
-            verbs = [t for t in found if not t.noun and t.end <= main.start]
-            pivot = verbs[0] if verbs else main  # "killed 28 soldiers in an attack on..."
         previous = (
             out[last[1]] if last is not None and last[0].paragraph == clause.paragraph else None
         )
@@ -100,8 +97,50 @@ def extract_events(
         )  # fmt: skip
         if report is not None:
             out.append(report)
+            homes.append(clause)
             last = (clause, len(out) - 1)
+        else:
+            spare.append(clause)
+    return _report_tolls(out, homes, spare, text, analysis.lang, fatalities)
+
+
+def _report_tolls(
+    out: list[EventReport],
+    homes: Sequence[Clause],
+    spare: Sequence[Clause],
+    text: str,
+    lang: str,
+    fatalities: FatalityLexicon,
+) -> list[EventReport]:
+    """A violent report whose clauses say nothing of deaths takes the toll of a later
+    clause of its paragraph that no report took ("An army post was attacked. 5 dead.");
+    each toll goes to one report. Strategic developments, protests and looting take
+    none: ACLED codes no deaths for them, and a toll near them belongs to another event."""
+    free = list(spare)
+    for index, (report, home) in enumerate(zip(out, homes, strict=True)):
+        if report.fatalities is not None or not _may_kill(report):
+            continue
+        for clause in free:
+            if clause.paragraph != home.paragraph or clause.start < home.end:
+                continue
+            kill = find_fatalities(
+                text, lang=lang, lexicon=fatalities, start=clause.start, end=clause.end
+            )
+            if kill is not None:
+                out[index] = _join(report, kill, ())
+                free.remove(clause)
+                break
     return out
+
+
+_TOLL_TYPES = frozenset({"Battles", "Violence against civilians", "Explosions/Remote violence"})
+
+
+def _may_kill(report: EventReport) -> bool:
+    """Whether ACLED records deaths for a report of this type."""
+    return (
+        report.event_type in _TOLL_TYPES and report.sub_event_type != "Looting/property destruction"
+    )
 
 
 # ----------------------------------------------------------------------- clauses
@@ -144,6 +183,63 @@ def _triggers(
             continue
         out.append(t)
     return out
+
+
+def _main(
+    kept: list[Trigger],
+    found: list[Trigger],
+    folded: str,
+    clause: Clause,
+    rules: LanguageRules,
+    classes: dict[str, TriggerClass],
+    kill: Fatalities | None,
+) -> tuple[Trigger, Trigger]:
+    """The trigger that codes the clause and the verb its sides are read around.
+
+    A verb reports, a noun may only name its object ("rallied against the kidnapping");
+    a weak verb ("killed") yields to a noun that says how. A means (IED, mine, shells,
+    bomb) codes the attack or killing it served ("struck by an IED"), whoever the
+    target; but a clause that also tells of fighting ("followed by gunfire") is a
+    battle, the means one of its weapons. The worst harm codes the clause: a killing
+    told with an arrest ("detained and executed") is the killing, an attack that only
+    took or burned things (no one hurt, no toll) a looting."""
+    main = max(kept, key=_rank)
+    pivot: Trigger | None = None
+    killings = [t for t in kept if t.cls.name == "kill"]
+    if main.cls.name == "arrest" and killings:
+        main = killings[0]
+    loot = [t for t in kept if t.cls.name == "loot" and not t.noun]
+    if (
+        main.cls.name == "attack"
+        and loot
+        and not killings
+        and (kill is None or not kill.best)
+        and not has_cue(rules.harm, folded, clause.start, clause.end)
+    ):
+        pivot = main if not main.noun else None
+        main = loot[0]
+    combat = has_cue(rules.combat, folded, clause.start, clause.end)
+    means = [t for t in kept if t.cls.means]
+    if combat and main.cls.means:
+        fights = [t for t in kept if not t.cls.means and t.cls.armed is not None]
+        clash = classes.get("clash")
+        if fights:
+            main = max(fights, key=_rank)
+        elif clash is not None:
+            main = Trigger(clash, main.start, main.end, main.noun)
+    elif not combat and means and not main.cls.means and main.cls.civilian is not None:
+        pivot = main if not main.noun else None
+        main = max(means, key=_rank)
+    if pivot is None:
+        pivot = main
+        if main.noun:
+            verbs = [t for t in found if not t.noun and t.end <= main.start]
+            pivot = verbs[0] if verbs else main  # "killed 28 soldiers in an attack on..."
+    return main, pivot
+
+
+def _rank(trigger: Trigger) -> tuple[bool, int, int]:
+    return (not trigger.noun and not trigger.cls.joins, trigger.cls.priority, -trigger.start)
 
 
 # ---------------------------------------------------------------------- modality
