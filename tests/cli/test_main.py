@@ -42,6 +42,19 @@ def test_ingest_list_show_as_json(tmp_path: Path) -> None:
     assert text.returncode == 0 and "Le Sahel Libre (news)" in text.stdout
 
 
+def test_a_one_line_report_with_a_date_is_stored_by_ingest_json(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    note = tmp_path / "note.txt"
+    note.write_text("On 3 December 2025, gunmen killed three herders near Boni.")
+    run = tocsin("ingest", str(note), "--json", db=db)
+    assert run.returncode == 0, run.stdout + run.stderr
+    [line] = [json.loads(x) for x in run.stdout.splitlines()]
+    assert line["status"] == "new" and line["error"] is None
+    shown = json.loads(tocsin("docs", "show", "--json", line["doc_id"], db=db).stdout)
+    assert shown["text"] == "On 3 December 2025, gunmen killed three herders near Boni."
+    assert shown["form"] == "report"
+
+
 def test_bad_inputs_one_line_each_no_traceback_nonzero_exit(tmp_path: Path) -> None:
     db = tmp_path / "t.db"
     good = tmp_path / "good.html"

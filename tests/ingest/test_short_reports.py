@@ -63,6 +63,37 @@ def test_a_note_in_a_file_is_its_own_body(tmp_path: Path, note: str, suffix: str
     assert page.page.text == note and _form(page) is Form.REPORT
 
 
+# One-line reports that start like a page's header (a date, "De …", "By …") are sentences.
+HEADER_LIKE = [
+    "On 3 December 2025, gunmen killed three herders near Boni.",
+    "Le 3 décembre 2025, des hommes armés ont tué trois bergers près de Boni.",
+    "3 December 2025: gunmen killed three herders near Boni.",
+    "De nombreux civils ont été tués à Boni le 3 décembre.",
+    "By nightfall, gunmen had killed three herders near Boni.",
+]
+
+
+@pytest.mark.parametrize("note", HEADER_LIKE)
+def test_a_one_line_report_that_names_a_date_or_starts_like_a_byline_is_kept(
+    tmp_path: Path, note: str
+) -> None:
+    path = tmp_path / "note.txt"
+    path.write_text(note, encoding="utf-8")
+    [page] = _pages(list(read_file(path, max_bytes=10**6, min_words=25)))
+    assert page.page.text == note and _form(page) is Form.REPORT
+
+
+def test_header_date_and_byline_lines_of_a_page_copy_are_still_read() -> None:
+    text = "Attaque près de Boni\nPar Awa Traoré\n3 DÉC. 2025\n\n" + TWO_SENTENCES + "\n"
+    page = parse_text(text, origin="copy.txt", lang_hint="fr")
+    assert (page.title, page.author, page.text) == (
+        "Attaque près de Boni",
+        "Awa Traoré",
+        TWO_SENTENCES,
+    )
+    assert page.published is not None and page.published.date().isoformat() == "2025-12-03"
+
+
 def test_two_sentences_on_two_lines_are_one_body(tmp_path: Path) -> None:
     first, second = TWO_SENTENCES.split(". ", 1)
     path = tmp_path / "note.txt"

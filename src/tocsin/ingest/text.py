@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 
 from tocsin.errors import InputError
 from tocsin.ingest.comments.text import split_text_comments
-from tocsin.ingest.dates import find_date, parse_date, to_utc
+from tocsin.ingest.dates import find_date, parse_date, read_date_line, to_utc
 from tocsin.ingest.language import normalise_code
 from tocsin.models import Comment, ParsedPage, Precision
 
@@ -97,6 +97,19 @@ def clean_author(value: str | None) -> str | None:
 _SENTENCE_END = re.compile(r"[.!…]['\"»”’)\]]*\s*$")
 
 
+_MAX_NAME_WORDS = 5  # a byline's name ("Par Awa Traoré", "By our correspondent in Gao")
+_MIN_SENTENCE_WORDS = 6  # a line with a date and this many words, ending as a sentence
+
+
+def _date_line(line: str, lang: str | None) -> bool:
+    """Whether a line near the top is the page's date line ("3 DÉC. 2025", "Publié le 4
+    novembre 2025 à 9 h 12", "BAMAKO, 3 déc. 2025 (AFP)") rather than a sentence of the
+    text that names a date ("On 3 December 2025, gunmen attacked …")."""
+    if read_date_line(line, lang=lang)[0]:
+        return True
+    return not (_SENTENCE_END.search(line) and len(line.split()) >= _MIN_SENTENCE_WORDS)
+
+
 def _title_line(line: str, *, markdown: bool) -> bool:
     """Whether the first line of a text is its title: a Markdown heading, or a short line
     that does not end as a sentence does ("Note de situation", "Attaque à Boni ?")."""
@@ -124,6 +137,7 @@ def parse_text(
     if lines and _title_line(first, markdown=markdown):
         title = lines.pop(0).strip().lstrip("#").strip() or None
     head = 0
+    header: list[str] = []  # the byline and date lines taken out of the body
     while head < len(lines) and head < 6:
         line = lines[head].strip()
         if not line:
@@ -132,20 +146,24 @@ def parse_text(
         if len(line) > 120:
             break
         byline = _BYLINE_RE.match(line)
-        date = find_date(line, lang=lang_hint)
+        if byline and len(byline.group("name").split()) > _MAX_NAME_WORDS:
+            byline = None  # "De nombreux civils ont été tués…": a sentence, not "Par X"
+        date = find_date(line, lang=lang_hint) if byline or _date_line(line, lang_hint) else None
         if not byline and not date:
             break
         if byline and author is None:
             author = clean_author(byline.group("name"))
         if date and published is None:
             published = date
-        lines.pop(head)
+        header.append(lines.pop(head))
     rest = "\n".join(lines)
     rest = _markdown_to_text(rest) if markdown else _BLANKS.sub("\n\n", rest).strip()
     if markdown and title:
         title = re.sub(r"[*_`]", "", title).strip() or None
     if not rest.split() and title:  # nothing but the title line: it is the whole note
         rest = _markdown_to_text(first) if markdown else first.strip()
+    elif not rest.split() and header:  # nothing but what looked like a header: the note
+        rest = "\n".join(line.strip() for line in header)
     return ParsedPage(
         text=rest,
         origin=origin,
